@@ -1,0 +1,63 @@
+// swift-tools-version: 6.0
+// The nlp toolkit: an ICU tokenizer and vocabulary builder, a oneDNN-backed numeric core, recurrent
+// networks trained by BPTT, and the `nlp` command-line tool. See README.md and ../shared/DESIGN.md.
+import PackageDescription
+
+/// Numeric targets are generic over the scalar (Float for training, Double for gradient checks);
+/// cross-module optimization lets callers in other modules specialise them for Float.
+let numericSettings: [SwiftSetting] = [
+    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+]
+
+let package = Package(
+    name: "nlp",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "nlp", targets: ["nlp"]),
+        .library(name: "Tokenize", targets: ["Tokenize"]),
+        .library(name: "Seq2Seq", targets: ["Seq2Seq"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // Plain-C shim over ICU: the ICU headers stay inside the .c file, the public header exposes
+        // only plain C types (ICU's symbol names are version-suffixed macros Swift cannot call).
+        .target(
+            name: "CICU",
+            linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]
+        ),
+        // oneDNN (libdnnl-dev) as a system library: dnnl_sgemm for every matrix product.
+        .systemLibrary(name: "CDNNL"),
+
+        .target(name: "Tokenize", dependencies: ["CICU"]),
+        .target(
+            name: "Tensor",
+            dependencies: ["CDNNL", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: numericSettings
+        ),
+        .target(name: "Embedding", dependencies: ["Tensor"], swiftSettings: numericSettings),
+        .target(name: "Seq2Seq", dependencies: ["Tensor", "Embedding"], swiftSettings: numericSettings),
+        .executableTarget(
+            name: "nlp",
+            dependencies: [
+                "Tokenize", "Tensor", "Embedding", "Seq2Seq",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: numericSettings
+        ),
+        // Helpers shared by the test targets (gradient checks, fixture loading); not a product.
+        .target(name: "NLPTestSupport", dependencies: ["Tensor"], swiftSettings: numericSettings),
+
+        .testTarget(name: "TokenizeTests", dependencies: ["Tokenize"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "NLPTestSupport"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "NLPTestSupport"]),
+        .testTarget(
+            name: "Seq2SeqTests",
+            dependencies: ["Seq2Seq", "NLPTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "NLPCLITests", dependencies: ["nlp"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// NLPTestSupport module.

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct NLP: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nlp",
+        abstract: "Tokenize, train and run recurrent sequence models."
+    )
+}
