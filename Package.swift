@@ -38,7 +38,11 @@ let package = Package(
             swiftSettings: numericSettings
         ),
         .target(name: "Embedding", dependencies: ["Tensor"], swiftSettings: numericSettings),
-        .target(name: "Seq2Seq", dependencies: ["Tensor", "Embedding"], swiftSettings: numericSettings),
+        .target(
+            name: "Seq2Seq",
+            dependencies: ["Tensor", "Embedding", .product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: numericSettings
+        ),
         .executableTarget(
             name: "nlp",
             dependencies: [

@@ -1,1 +1,0 @@
-// Seq2Seq module.

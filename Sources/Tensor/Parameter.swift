@@ -1,0 +1,40 @@
+/// A named, trainable tensor with its gradient.
+///
+/// Layers own their parameters; optimizers update them in place through the same references, and
+/// model files store them by `name`. Names follow PyTorch's `state_dict` keys
+/// (`encoder.rnn.weight_ih_l0_reverse`) so weights can be exchanged with PyTorch.
+public final class Parameter<Scalar: TensorScalar> {
+    public let name: String
+    /// The shape as stored in files: `[rows, cols]` for a weight, `[count]` for a bias vector.
+    public let shape: [Int]
+    public var value: Matrix<Scalar>
+    /// ∂loss/∂value, accumulated (`+=`) by backward passes; cleared by `zeroGradient()`.
+    public var gradient: Matrix<Scalar>
+
+    public init(name: String, value: Matrix<Scalar>, shape: [Int]? = nil) {
+        let shape = shape ?? [value.rows, value.cols]
+        precondition(shape.reduce(1, *) == value.count, "shape \(shape) for \(value.count) scalars")
+        self.name = name
+        self.shape = shape
+        self.value = value
+        self.gradient = Matrix(rows: value.rows, cols: value.cols)
+    }
+
+    public func zeroGradient() { gradient.zero() }
+}
+
+/// Anything that owns trainable parameters: a layer, a stack of layers, a whole model.
+public protocol ParameterOwner {
+    associatedtype Scalar: TensorScalar
+    /// Every trainable parameter, in a fixed order (the order optimizers and files see).
+    var parameters: [Parameter<Scalar>] { get }
+}
+
+extension ParameterOwner {
+    public func zeroGradients() { for p in parameters { p.zeroGradient() } }
+
+    /// The parameter called `name`, if any.
+    public func parameter(named name: String) -> Parameter<Scalar>? {
+        parameters.first { $0.name == name }
+    }
+}
