@@ -1,0 +1,84 @@
+import Foundation
+import Tensor
+
+/// Word vectors from a word2vec or GloVe text file (gzip-compressed when the name ends in `.gz`):
+/// one word a line followed by its D numbers, separated by spaces; an optional first line
+/// `count D` (word2vec) is recognised and skipped.
+///
+/// Only the vectors of the words asked for are kept, so loading 400,000 GloVe vectors for a
+/// 20,000-word vocabulary holds 20,000 vectors in memory. Words not in the file are initialised
+/// N(0, σ²) with σ the standard deviation of the vectors found, so they sit at the same scale.
+public struct PretrainedVectors {
+    public struct LoadError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The table (V, D), row i for `words[i]`.
+    public let table: Matrix<Float>
+    /// Rows whose word was found in the file (directly or lowercased).
+    public let found: Int
+
+    /// Reads `path` for `words`; `lowercaseFallback` looks an unfound word up again lowercased (GloVe
+    /// 6B is uncased). `skip` lists row indices (special tokens) to leave at zero.
+    public init(
+        contentsOf path: String, words: [String], lowercaseFallback: Bool = true,
+        zeroRows skip: Set<Int> = [], generator: inout SeededGenerator
+    ) throws {
+        var wanted: [Substring: [Int]] = [:]
+        for (row, word) in words.enumerated() where !skip.contains(row) {
+            wanted[Substring(word), default: []].append(row)
+            if lowercaseFallback, word.lowercased() != word {
+                wanted[Substring(word.lowercased()), default: []].append(-row - 1)   // fallback marker
+            }
+        }
+        var vectors: [Int: [Float]] = [:]        // row → vector
+        var fallbacks: [Int: [Float]] = [:]
+        var dimension: Int?
+        try LineSource.forEachLine(ofFile: path) { line, number in
+            let text = Substring(decoding: line, as: UTF8.self)
+            guard let space = text.firstIndex(of: " ") else {
+                throw LoadError(description: "\(path):\(number): expected a word and its numbers")
+            }
+            let word = text[..<space]
+            if number == 1, dimension == nil, let _ = Int(word),
+               text[text.index(after: space)...].split(separator: " ").count == 1 {
+                return   // word2vec header `count D`
+            }
+            guard let rows = wanted[word] else { return }
+            let numbers = text[text.index(after: space)...].split(separator: " ")
+            let vector = try numbers.map { field -> Float in
+                guard let value = Float(field) else {
+                    throw LoadError(description: "\(path):\(number): '\(field)' is not a number")
+                }
+                return value
+            }
+            if dimension == nil { dimension = vector.count }
+            guard vector.count == dimension else {
+                throw LoadError(description:
+                    "\(path):\(number): \(vector.count) numbers where earlier lines have \(dimension!)")
+            }
+            for row in rows {
+                if row >= 0 { vectors[row] = vector } else { fallbacks[-row - 1] = vector }
+            }
+        }
+        guard let D = dimension else {
+            throw LoadError(description: "\(path): none of the \(words.count) words has a vector in this file")
+        }
+        for (row, vector) in fallbacks where vectors[row] == nil { vectors[row] = vector }
+
+        var sum = 0.0, squares = 0.0
+        for vector in vectors.values { for x in vector { sum += Double(x); squares += Double(x) * Double(x) } }
+        let n = Double(vectors.count * D)
+        let deviation = (squares / n - (sum / n) * (sum / n)).squareRoot()
+        var table = Matrix<Float>(rows: words.count, cols: D)
+        for row in 0..<words.count where !skip.contains(row) {
+            if let vector = vectors[row] {
+                for j in 0..<D { table[row, j] = vector[j] }
+            } else {
+                for j in 0..<D { table[row, j] = Float(generator.nextNormal() * deviation) }
+            }
+        }
+        self.table = table
+        self.found = vectors.count
+    }
+}
