@@ -1,0 +1,72 @@
+import Embedding
+import Foundation
+import Tensor
+import XCTest
+
+final class EmbeddingTests: XCTestCase {
+    func testForwardGathersRowsAndBackwardScattersIntoUsedRowsOnly() {
+        let table = Matrix<Float>(rows: 4, cols: 2, storage: [0, 0, 1, 2, 3, 4, 5, 6])
+        let embedding = Embedding(table: table, paddingIndex: 0)
+        let ids = [2, 0, 2, 3]
+        XCTAssertEqual(embedding.forward(ids).storage, [3, 4, 0, 0, 3, 4, 5, 6])
+        let gradient = Matrix<Float>(rows: 4, cols: 2, storage: [1, 1, 9, 9, 2, 3, 4, 5])
+        embedding.backward(outputGradient: gradient, ids: ids)
+        // Row 2 used twice (summed), row 3 once, row 1 unused, row 0 is padding (never trained).
+        XCTAssertEqual(embedding.table.gradient.storage, [0, 0, 0, 0, 3, 4, 4, 5])
+    }
+
+    func testFrozenTableGetsNoGradientAndIsNotTrainable() {
+        let embedding = Embedding(table: Matrix<Float>(rows: 3, cols: 2, repeating: 1), frozen: true)
+        embedding.backward(outputGradient: Matrix(rows: 1, cols: 2, repeating: 5), ids: [1])
+        XCTAssertEqual(embedding.table.gradient.squaredNorm, 0)
+        XCTAssertTrue(embedding.parameters.isEmpty)
+    }
+
+    func testPaddingRowIsZeroAtInitialisation() {
+        var generator = SeededGenerator(seed: 1)
+        let embedding = Embedding<Float>(vocabularySize: 5, dimension: 3, paddingIndex: 0, generator: &generator)
+        XCTAssertEqual(embedding.table.value.rows(0..<1).squaredNorm, 0)
+        XCTAssertGreaterThan(embedding.table.value.rows(1..<5).squaredNorm, 0)
+    }
+
+    func testPretrainedVectorsFromPlainAndGzipFiles() throws {
+        let text = "the 0.5 -1 2\nParis 1 1 1\ncat 0.25 0.5 0.75\n"
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nlp-vectors-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let plain = directory.appendingPathComponent("vectors.txt")
+        try text.write(to: plain, atomically: true, encoding: .utf8)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = ["-k", plain.path]
+        try gzip.run()
+        gzip.waitUntilExit()
+
+        for path in [plain.path, plain.path + ".gz"] {
+            var generator = SeededGenerator(seed: 2)
+            // <pad> stays zero, "The" falls back to "the", "dog" is unknown (random, non-zero).
+            let vectors = try PretrainedVectors(contentsOf: path, words: ["<pad>", "The", "cat", "dog"],
+                                                zeroRows: [0], generator: &generator)
+            XCTAssertEqual(vectors.found, 2, path)
+            XCTAssertEqual(vectors.table.rows(0..<1).storage, [0, 0, 0])
+            XCTAssertEqual(vectors.table.rows(1..<2).storage, [0.5, -1, 2])
+            XCTAssertEqual(vectors.table.rows(2..<3).storage, [0.25, 0.5, 0.75])
+            XCTAssertGreaterThan(vectors.table.rows(3..<4).squaredNorm, 0)
+        }
+    }
+
+    func testMalformedVectorFileNamesFileAndLine() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-vectors-\(getpid()).txt")
+        try "cat 1 2 3\ndog 1 x 3\n".write(to: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: path) }
+        var generator = SeededGenerator(seed: 3)
+        XCTAssertThrowsError(try PretrainedVectors(contentsOf: path.path, words: ["cat", "dog"], generator: &generator)) {
+            XCTAssertTrue("\($0)".contains("\(path.path):2:"), "\($0)")
+        }
+        try "cat 1 2 3\ndog 1 2\n".write(to: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try PretrainedVectors(contentsOf: path.path, words: ["cat", "dog"], generator: &generator)) {
+            XCTAssertTrue("\($0)".contains(":2: 2 numbers where earlier lines have 3"), "\($0)")
+        }
+        XCTAssertThrowsError(try PretrainedVectors(contentsOf: "/nonexistent/v.txt", words: ["cat"], generator: &generator))
+    }
+}
