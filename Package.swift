@@ -4,9 +4,11 @@
 import PackageDescription
 
 /// Numeric targets are generic over the scalar (Float for training, Double for gradient checks);
-/// cross-module optimization lets callers in other modules specialise them for Float.
+/// cross-module optimization lets callers in other modules specialise them for Float. Release
+/// builds target AVX2 + FMA (Haswell, 2013, and every x86-64 server CPU since) so that the
+/// element-wise kernels vectorise 8 floats wide.
 let numericSettings: [SwiftSetting] = [
-    .unsafeFlags(["-cross-module-optimization"], .when(configuration: .release)),
+    .unsafeFlags(["-cross-module-optimization", "-target-cpu", "haswell"], .when(configuration: .release)),
 ]
 
 let package = Package(
@@ -43,10 +45,12 @@ let package = Package(
             dependencies: ["Tensor", "Embedding", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: numericSettings
         ),
+        // The speed workloads of `nlp bench`, shaped as ../shared/bench/torch_anchor.py's.
+        .target(name: "Benchmarks", dependencies: ["Tensor", "Embedding", "Seq2Seq"], swiftSettings: numericSettings),
         .executableTarget(
             name: "nlp",
             dependencies: [
-                "Tokenize", "Tensor", "Embedding", "Seq2Seq",
+                "Tokenize", "Tensor", "Embedding", "Seq2Seq", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: numericSettings

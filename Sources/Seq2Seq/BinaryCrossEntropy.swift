@@ -21,8 +21,8 @@ public struct BinaryCrossEntropy: Sendable {
         var loss: Scalar = 0
         for i in 0..<logits.count {
             let z = logits.storage[i], y = targets.storage[i]
-            loss += Swift.max(z, 0) - z * y + Scalar.log(1 + Scalar.exp(-abs(z)))
-            gradient.storage[i] = (1 / (1 + Scalar.exp(-z)) - y) * scale
+            loss += Swift.max(z, 0) - z * y + Scalar.log(1 + Scalar.exponential(-abs(z)))
+            gradient.storage[i] = (1 / (1 + Scalar.exponential(-z)) - y) * scale
         }
         return (loss * scale, gradient)
     }

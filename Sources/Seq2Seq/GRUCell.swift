@@ -1,4 +1,3 @@
-import RealModule
 import Tensor
 
 /// The GRU cell, PyTorch's `nn.GRU` (gate blocks in the order r, z, n):
@@ -33,9 +32,9 @@ public struct GRUCell: RecurrentCell {
             let prev = previous + b * H, out = state + b * H
             let cached = cache + b * 3 * H
             for j in 0..<H {
-                let r = sigmoid(x[j] + rec[j])
-                let z = sigmoid(x[H + j] + rec[H + j])
-                let n = Scalar.tanh(x[2 * H + j] + r * rec[2 * H + j])
+                let r = Scalar.sigmoid(x[j] + rec[j])
+                let z = Scalar.sigmoid(x[H + j] + rec[H + j])
+                let n = Scalar.hyperbolicTangent(x[2 * H + j] + r * rec[2 * H + j])
                 out[j] = (1 - z) * n + z * prev[j]
                 cached[j] = r; cached[H + j] = z; cached[2 * H + j] = n
             }

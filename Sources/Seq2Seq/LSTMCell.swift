@@ -1,4 +1,3 @@
-import RealModule
 import Tensor
 
 /// The LSTM cell, PyTorch's `nn.LSTM` (gate blocks in the order i, f, g, o):
@@ -33,12 +32,12 @@ public struct LSTMCell: RecurrentCell {
             let prev = previous + b * 2 * H, out = state + b * 2 * H
             let cached = cache + b * 5 * H
             for j in 0..<H {
-                let i = sigmoid(x[j] + r[j])
-                let f = sigmoid(x[H + j] + r[H + j])
-                let g = Scalar.tanh(x[2 * H + j] + r[2 * H + j])
-                let o = sigmoid(x[3 * H + j] + r[3 * H + j])
+                let i = Scalar.sigmoid(x[j] + r[j])
+                let f = Scalar.sigmoid(x[H + j] + r[H + j])
+                let g = Scalar.hyperbolicTangent(x[2 * H + j] + r[2 * H + j])
+                let o = Scalar.sigmoid(x[3 * H + j] + r[3 * H + j])
                 let c = f * prev[H + j] + i * g
-                let tc = Scalar.tanh(c)
+                let tc = Scalar.hyperbolicTangent(c)
                 out[j] = o * tc
                 out[H + j] = c
                 cached[j] = i; cached[H + j] = f; cached[2 * H + j] = g; cached[3 * H + j] = o

@@ -1,4 +1,3 @@
-import RealModule
 import Tensor
 
 /// The element-wise part of one recurrent step, shared by the vanilla RNN, LSTM and GRU.
@@ -41,7 +40,3 @@ public protocol RecurrentCell: Sendable {
         previousGradient: UnsafeMutablePointer<Scalar>,
         batch: Int, hidden: Int)
 }
-
-/// σ(x) = 1 / (1 + e^{-x})
-@inlinable @inline(__always)
-func sigmoid<Scalar: TensorScalar>(_ x: Scalar) -> Scalar { 1 / (1 + Scalar.exp(-x)) }

@@ -45,7 +45,7 @@ public struct SoftmaxCrossEntropy: Sendable {
                     for v in 1..<V { maximum = Swift.max(maximum, zr[v]) }
                     var total: Scalar = 0
                     for v in 0..<V {
-                        let e = Scalar.exp(zr[v] - maximum)
+                        let e = Scalar.exponential(zr[v] - maximum)
                         gr[v] = e
                         total += e
                     }

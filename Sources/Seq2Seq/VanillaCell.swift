@@ -1,4 +1,3 @@
-import RealModule
 import Tensor
 
 /// The Elman RNN cell, PyTorch's `nn.RNN`:
@@ -26,7 +25,7 @@ public struct VanillaCell: RecurrentCell {
     ) {
         let n = batch * hidden
         switch activation {
-        case .tanh: for k in 0..<n { state[k] = Scalar.tanh(xp[k] + hp[k]) }
+        case .tanh: for k in 0..<n { state[k] = Scalar.hyperbolicTangent(xp[k] + hp[k]) }
         case .relu: for k in 0..<n { state[k] = Swift.max(0, xp[k] + hp[k]) }
         }
     }

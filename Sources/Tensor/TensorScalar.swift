@@ -20,6 +20,22 @@ public protocol TensorScalar: Real, BinaryFloatingPoint, Sendable {
         alpha: Self, a: UnsafePointer<Self>, lda: Int,
         b: UnsafePointer<Self>, ldb: Int,
         beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+
+    /// eˣ. Float uses a branch-free polynomial that vectorises (within 2 ulp); Double uses libm.
+    static func exponential(_ x: Self) -> Self
+    /// σ(x) = 1 / (1 + e⁻ˣ)
+    static func sigmoid(_ x: Self) -> Self
+    /// tanh(x)
+    static func hyperbolicTangent(_ x: Self) -> Self
+}
+
+extension TensorScalar {
+    @inlinable @inline(__always)
+    public static func exponential(_ x: Self) -> Self { exp(x) }
+    @inlinable @inline(__always)
+    public static func sigmoid(_ x: Self) -> Self { 1 / (1 + exp(-x)) }
+    @inlinable @inline(__always)
+    public static func hyperbolicTangent(_ x: Self) -> Self { tanh(x) }
 }
 
 extension Float: TensorScalar {

@@ -4,6 +4,7 @@ import ArgumentParser
 struct NLP: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nlp",
-        abstract: "Tokenize, train and run recurrent sequence models."
+        abstract: "Tokenize, train and run recurrent sequence models.",
+        subcommands: [BenchCommand.self]
     )
 }

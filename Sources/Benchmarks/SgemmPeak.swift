@@ -1,0 +1,16 @@
+import Tensor
+
+/// The machine's measured single-precision matrix-product speed (GFLOP/s) on a square product and
+/// on the skinny shape of a recurrent step, the ceiling the workloads are compared with.
+public enum SgemmPeak {
+    public static func measure(size: Int = 1024, iterations: Int = 20) -> Double {
+        var generator = SeededGenerator(seed: 1)
+        let a = Matrix<Float>.normal(rows: size, cols: size, standardDeviation: 1, using: &generator)
+        let b = Matrix<Float>.normal(rows: size, cols: size, standardDeviation: 1, using: &generator)
+        var c = Matrix<Float>(rows: size, cols: size)
+        let workload = Workload(key: "sgemm", tokens: 0, flops: gemmFlops(size, size, size)) {
+            c.addProduct(a, b, beta: 0)
+        }
+        return workload.flops / workload.secondsPerIteration(warmup: 3, iterations: iterations) / 1e9
+    }
+}

@@ -1,0 +1,30 @@
+import Tensor
+
+/// A timed piece of work: `run` once is one iteration processing `tokens` tokens, doing `flops`
+/// floating-point operations in its matrix products (for the effective GFLOP/s figure).
+public struct Workload {
+    public let key: String
+    public let tokens: Int
+    public let flops: Double
+    public let run: () -> Void
+
+    public init(key: String, tokens: Int, flops: Double, run: @escaping () -> Void) {
+        self.key = key
+        self.tokens = tokens
+        self.flops = flops
+        self.run = run
+    }
+
+    /// Mean seconds per iteration after `warmup` untimed ones (the anchor script's protocol).
+    public func secondsPerIteration(warmup: Int = 2, iterations: Int = 8) -> Double {
+        for _ in 0..<warmup { run() }
+        let clock = ContinuousClock()
+        let elapsed = clock.measure { for _ in 0..<iterations { run() } }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return seconds / Double(iterations)
+    }
+}
+
+/// FLOPs of C (m, n) = A (m, k) · B (k, n).
+@inlinable
+func gemmFlops(_ m: Int, _ n: Int, _ k: Int) -> Double { 2 * Double(m) * Double(n) * Double(k) }

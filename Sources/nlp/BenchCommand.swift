@@ -1,0 +1,50 @@
+import ArgumentParser
+import Benchmarks
+import Foundation
+import Tensor
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure training and inference speed on the PyTorch anchor's workloads.",
+        discussion: """
+        Runs the workloads of ../shared/bench/torch_anchor.py on the same shapes and prints one JSON \
+        object with the same keys (tokens per second; higher is better), plus the effective GFLOP/s \
+        of each workload next to the machine's measured sgemm peak. Use a release build:
+
+          swift build -c release && .build/release/nlp bench
+          ../shared/bench/compare.sh        # side by side with PyTorch, as ratios
+        """)
+
+    @Option(help: "Threads for matrix products (the anchor uses 2).")
+    var threads: Int = 2
+
+    @Option(help: "Timed iterations per workload.")
+    var iterations: Int = 8
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
+    }
+
+    func run() throws {
+        NumericRuntime.configure(threads: threads)
+        var results: [(String, Double)] = []
+        var details: [String] = []
+        let peak = SgemmPeak.measure()
+        details.append(String(format: "sgemm peak (1024³): %.1f GFLOP/s", peak))
+        let update = AdamUpdate.make()
+        let lm = LanguageModelWorkload.make(update: update)
+        let tagger = TaggerWorkload.make(update: AdamUpdate.make())
+        for workload in [lm, tagger.train, tagger.infer] {
+            let seconds = workload.secondsPerIteration(iterations: iterations)
+            results.append((workload.key, Double(workload.tokens) / seconds))
+            details.append(String(format: "%@: %.1f ms/iteration, %.1f GFLOP/s effective (%.0f%% of peak)",
+                                  workload.key, seconds * 1000, workload.flops / seconds / 1e9,
+                                  100 * workload.flops / seconds / 1e9 / peak))
+        }
+        for line in details { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        let json = results.map { String(format: "\"%@\": %.2f", $0.0, $0.1) }.joined(separator: ", ")
+        print("{\(json)}")
+    }
+}
