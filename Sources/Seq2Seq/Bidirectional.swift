@@ -41,9 +41,21 @@ public final class Bidirectional<Cell: RecurrentCell, Scalar: TensorScalar>: Seq
         -> (output: Matrix<Scalar>, finalStates: [Matrix<Scalar>], cache: Cache)
     {
         precondition(initialStates == nil || initialStates!.count == 2, "two initial states expected")
-        let ahead = forwardLayer.forward(input, lengths: lengths, initialState: initialStates?[0])
-        let back = reverseLayer.forward(input.reversedInTime(lengths: lengths), lengths: lengths,
-                                        initialState: initialStates?[1])
+        // The directions are independent: each runs on its own thread (its products then run
+        // single-threaded, which suits the small per-step products better than splitting them).
+        var aheadResult: (output: Matrix<Scalar>, finalState: Matrix<Scalar>, cache: Recurrent<Cell, Scalar>.Cache)?
+        var backResult: (output: Matrix<Scalar>, finalState: Matrix<Scalar>, cache: Recurrent<Cell, Scalar>.Cache)?
+        Parallel.forEachChunk(2) { directions in
+            for direction in directions {
+                if direction == 0 {
+                    aheadResult = forwardLayer.forward(input, lengths: lengths, initialState: initialStates?[0])
+                } else {
+                    backResult = reverseLayer.forward(input.reversedInTime(lengths: lengths), lengths: lengths,
+                                                initialState: initialStates?[1])
+                }
+            }
+        }
+        let (ahead, back) = (aheadResult!, backResult!)
         let output = merged(ahead.output, back.output.reversedInTime(lengths: lengths))
         return (output, [ahead.finalState, back.finalState],
                 Cache(forward: ahead.cache, reverse: back.cache, lengths: lengths))
@@ -53,11 +65,21 @@ public final class Bidirectional<Cell: RecurrentCell, Scalar: TensorScalar>: Seq
         outputGradient: Matrix<Scalar>, finalStateGradients: [Matrix<Scalar>]?, cache: Cache
     ) -> (inputGradient: Matrix<Scalar>, initialStateGradients: [Matrix<Scalar>]) {
         let (forwardGradient, reverseGradient) = split(outputGradient)
-        let ahead = forwardLayer.backward(outputGradient: forwardGradient,
-                                          finalStateGradient: finalStateGradients?[0], cache: cache.forward)
-        let back = reverseLayer.backward(
-            outputGradient: reverseGradient.reversedInTime(lengths: cache.lengths),
-            finalStateGradient: finalStateGradients?[1], cache: cache.reverse)
+        var aheadResult: (inputGradient: Matrix<Scalar>, initialStateGradient: Matrix<Scalar>)?
+        var backResult: (inputGradient: Matrix<Scalar>, initialStateGradient: Matrix<Scalar>)?
+        Parallel.forEachChunk(2) { directions in   // independent, as in forward
+            for direction in directions {
+                if direction == 0 {
+                    aheadResult = forwardLayer.backward(outputGradient: forwardGradient,
+                                                  finalStateGradient: finalStateGradients?[0], cache: cache.forward)
+                } else {
+                    backResult = reverseLayer.backward(
+                        outputGradient: reverseGradient.reversedInTime(lengths: cache.lengths),
+                        finalStateGradient: finalStateGradients?[1], cache: cache.reverse)
+                }
+            }
+        }
+        let (ahead, back) = (aheadResult!, backResult!)
         var inputGradient = ahead.inputGradient
         inputGradient.add(back.inputGradient.reversedInTime(lengths: cache.lengths))
         return (inputGradient, [ahead.initialStateGradient, back.initialStateGradient])

@@ -27,6 +27,11 @@ public final class Recurrent<Cell: RecurrentCell, Scalar: TensorScalar>: Paramet
     public let biasHH: Parameter<Scalar>
 
     public var parameters: [Parameter<Scalar>] { [weightIH, weightHH, biasIH, biasHH] }
+
+    /// Diagnostics of the last backward pass: ‖∂L/∂h_t‖ (Frobenius norm over the batch) for each
+    /// step t = 0…T−1, the total gradient reaching the hidden state at that step. With the loss on
+    /// the last step only, it shows how the gradient vanishes or explodes with distance.
+    public private(set) var hiddenGradientNorms: [Double] = []
     /// Width of a state row: S·H.
     public var stateWidth: Int { Cell.stateCount * hiddenSize }
     var gateWidth: Int { Cell.gateCount * hiddenSize }
@@ -79,46 +84,55 @@ public final class Recurrent<Cell: RecurrentCell, Scalar: TensorScalar>: Paramet
 
         var xp = Matrix.product(input, weightIH.value, transposeB: true)   // (T·B, G·H)
         xp.addRowVector(biasIH.value)
-        var hp = Matrix<Scalar>(rows: T * B, cols: GH)
-        var states = Matrix<Scalar>(rows: (T + 1) * B, cols: SH)
+        // Buffers every step overwrites completely start uninitialised; only s_0 is set here.
+        var hp = Matrix<Scalar>(uninitializedRows: T * B, cols: GH)
+        var states = Matrix<Scalar>(uninitializedRows: (T + 1) * B, cols: SH)
         if let initialState {
             precondition(initialState.rows == B && initialState.cols == SH, "initial state shape")
             states.storage.replaceSubrange(0..<(B * SH), with: initialState.storage)
+        } else {
+            states.storage.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: 0, count: B * SH) }
         }
-        var cellCache = Matrix<Scalar>(rows: T * B, cols: Swift.max(cellWidth, 1))
-        let cellStride = Swift.max(cellWidth, 1) * B
+        let cacheWidth = Swift.max(cellWidth, 1)
+        var cellCache = Matrix<Scalar>(uninitializedRows: T * B, cols: cacheWidth)
+        var output = Matrix<Scalar>(rows: T * B, cols: H)
         let biasHH = self.biasHH.value.storage
         let cell = self.cell
+        let rowsPerThread = Swift.max(1, 8192 / GH)
 
         xp.storage.withUnsafeBufferPointer { xpBuffer in
         hp.storage.withUnsafeMutableBufferPointer { hpBuffer in
         states.storage.withUnsafeMutableBufferPointer { stateBuffer in
         cellCache.storage.withUnsafeMutableBufferPointer { cacheBuffer in
+        output.storage.withUnsafeMutableBufferPointer { outputBuffer in
         weightHH.value.storage.withUnsafeBufferPointer { whh in
             let xpBase = xpBuffer.baseAddress!, hpBase = hpBuffer.baseAddress!
             let stateBase = stateBuffer.baseAddress!, cacheBase = cacheBuffer.baseAddress!
             for t in 0..<T {
-                let hpStep = hpBase + t * B * GH
+                let xpStep = xpBase + t * B * GH, hpStep = hpBase + t * B * GH
+                let cacheStep = cacheBase + t * B * cacheWidth
                 for b in 0..<B { (hpStep + b * GH).update(from: biasHH, count: GH) }
                 let previous = stateBase + t * B * SH, next = previous + B * SH
                 Scalar.gemm(transposeA: false, transposeB: true, m: B, n: GH, k: H,
                             alpha: 1, a: previous, lda: SH, b: whh.baseAddress!, ldb: H,
                             beta: 1, c: hpStep, ldc: GH)
-                cell.forward(xp: xpBase + t * B * GH, hp: hpStep, previous: previous, state: next,
-                             cache: cacheBase + t * cellStride, batch: B, hidden: H)
-                for b in 0..<B where t >= lengths[b] {
-                    (next + b * SH).update(from: previous + b * SH, count: SH)
+                Parallel.forEachChunk(B, minimumPerThread: rowsPerThread) { rows in
+                    let first = rows.lowerBound
+                    cell.forward(xp: xpStep + first * GH, hp: hpStep + first * GH,
+                                 previous: previous + first * SH, state: next + first * SH,
+                                 cache: cacheStep + first * cacheWidth, batch: rows.count, hidden: H)
+                }
+                let outputStep = outputBuffer.baseAddress! + t * B * H
+                for b in 0..<B {
+                    if t < lengths[b] {
+                        (outputStep + b * H).update(from: next + b * SH, count: H)
+                    } else {   // padded: carry the state, output stays zero
+                        (next + b * SH).update(from: previous + b * SH, count: SH)
+                    }
                 }
             }
-        }}}}}
+        }}}}}}
 
-        var output = Matrix<Scalar>(rows: T * B, cols: H)
-        for t in 0..<T {
-            for b in 0..<B where t < lengths[b] {
-                let source = ((t + 1) * B + b) * SH, target = (t * B + b) * H
-                for j in 0..<H { output.storage[target + j] = states.storage[source + j] }
-            }
-        }
         let finalState = states.rows((T * B)..<((T + 1) * B))
         return (output, finalState,
                 Cache(input: input, lengths: lengths, hp: hp, states: states, cellCache: cellCache))
@@ -133,50 +147,73 @@ public final class Recurrent<Cell: RecurrentCell, Scalar: TensorScalar>: Paramet
         let B = cache.batch, T = cache.steps, H = hiddenSize, SH = stateWidth, GH = gateWidth
         precondition(outputGradient.rows == T * B && outputGradient.cols == H, "output gradient shape")
         let lengths = cache.lengths
-        let cellStride = Swift.max(Cell.cacheCount * H, 1) * B
+        let cacheWidth = cache.cellCache.cols
+        let rowsPerThread = Swift.max(1, 8192 / GH)
 
         var carry = finalStateGradient ?? Matrix(rows: B, cols: SH)   // ∂L/∂s_t, (B, S·H)
         precondition(carry.rows == B && carry.cols == SH, "final state gradient shape")
         var stepGradient = Matrix<Scalar>(rows: B, cols: SH)
         var previousGradient = Matrix<Scalar>(rows: B, cols: SH)
-        var xpGradient = Matrix<Scalar>(rows: T * B, cols: GH)
-        var hpGradient = Matrix<Scalar>(rows: T * B, cols: GH)
+        var xpGradient = Matrix<Scalar>(uninitializedRows: T * B, cols: GH)   // every step writes its rows
+        var hpGradient = Matrix<Scalar>(uninitializedRows: T * B, cols: GH)
         let cell = self.cell
 
-        for t in stride(from: T - 1, through: 0, by: -1) {
-            // ∂L/∂s_t on real rows: the carried gradient plus the output's; padded rows pass through.
-            for b in 0..<B {
-                for k in 0..<SH {
-                    stepGradient.storage[b * SH + k] = t < lengths[b] ? carry.storage[b * SH + k] : 0
+        cache.states.storage.withUnsafeBufferPointer { statesBuffer in
+        cache.cellCache.storage.withUnsafeBufferPointer { cellCacheBuffer in
+        cache.hp.storage.withUnsafeBufferPointer { hpBuffer in
+        outputGradient.storage.withUnsafeBufferPointer { outputGradientBuffer in
+        stepGradient.storage.withUnsafeMutableBufferPointer { stepBuffer in
+        carry.storage.withUnsafeMutableBufferPointer { carryBuffer in
+        previousGradient.storage.withUnsafeMutableBufferPointer { previousBuffer in
+        xpGradient.storage.withUnsafeMutableBufferPointer { dxpBuffer in
+        hpGradient.storage.withUnsafeMutableBufferPointer { dhpBuffer in
+        weightHH.value.storage.withUnsafeBufferPointer { whh in
+            let dStep = stepBuffer.baseAddress!
+            var dCarry = carryBuffer.baseAddress!, dPrevious = previousBuffer.baseAddress!
+            var norms = [Double](repeating: 0, count: T)
+            for t in stride(from: T - 1, through: 0, by: -1) {
+                // ∂L/∂s_t on real rows: the carried gradient plus the output's; padded rows get none.
+                let dOutput = outputGradientBuffer.baseAddress! + t * B * H
+                for b in 0..<B {
+                    let row = dStep + b * SH
+                    if t < lengths[b] {
+                        row.update(from: dCarry + b * SH, count: SH)
+                        let dy = dOutput + b * H
+                        for j in 0..<H { row[j] += dy[j] }
+                    } else {
+                        row.update(repeating: 0, count: SH)
+                    }
                 }
-                if t < lengths[b] {
-                    for j in 0..<H { stepGradient.storage[b * SH + j] += outputGradient.storage[(t * B + b) * H + j] }
+                var squares: Scalar = 0
+                for b in 0..<B { for j in 0..<H { squares += dStep[b * SH + j] * dStep[b * SH + j] } }
+                norms[t] = Double(squares).squareRoot()
+                let previous = statesBuffer.baseAddress! + t * B * SH
+                let cacheStep = cellCacheBuffer.baseAddress! + t * B * cacheWidth
+                let hpStep = hpBuffer.baseAddress! + t * B * GH
+                let dxpStep = dxpBuffer.baseAddress! + t * B * GH, dhpStep = dhpBuffer.baseAddress! + t * B * GH
+                Parallel.forEachChunk(B, minimumPerThread: rowsPerThread) { rows in
+                    let first = rows.lowerBound
+                    cell.backward(
+                        stateGradient: dStep + first * SH, cache: cacheStep + first * cacheWidth,
+                        previous: previous + first * SH, state: previous + (B + first) * SH,
+                        hp: hpStep + first * GH, xpGradient: dxpStep + first * GH,
+                        hpGradient: dhpStep + first * GH, previousGradient: dPrevious + first * SH,
+                        batch: rows.count, hidden: H)
                 }
-            }
-            cache.states.storage.withUnsafeBufferPointer { states in
-            cache.cellCache.storage.withUnsafeBufferPointer { cellCache in
-            cache.hp.storage.withUnsafeBufferPointer { hp in
-            stepGradient.storage.withUnsafeBufferPointer { dStep in
-            xpGradient.storage.withUnsafeMutableBufferPointer { dxp in
-            hpGradient.storage.withUnsafeMutableBufferPointer { dhp in
-            previousGradient.storage.withUnsafeMutableBufferPointer { dPrevious in
-            weightHH.value.storage.withUnsafeBufferPointer { whh in
-                let previous = states.baseAddress! + t * B * SH
-                cell.backward(
-                    stateGradient: dStep.baseAddress!, cache: cellCache.baseAddress! + t * cellStride,
-                    previous: previous, state: previous + B * SH, hp: hp.baseAddress! + t * B * GH,
-                    xpGradient: dxp.baseAddress! + t * B * GH, hpGradient: dhp.baseAddress! + t * B * GH,
-                    previousGradient: dPrevious.baseAddress!, batch: B, hidden: H)
                 // ∂L/∂h_{t-1} += ∂hp_t · W_hh    (B, G·H) · (G·H, H)
                 Scalar.gemm(transposeA: false, transposeB: false, m: B, n: H, k: GH,
-                            alpha: 1, a: dhp.baseAddress! + t * B * GH, lda: GH,
-                            b: whh.baseAddress!, ldb: H, beta: 1, c: dPrevious.baseAddress!, ldc: SH)
-            }}}}}}}}
-            for b in 0..<B where t >= lengths[b] {
-                for k in 0..<SH { previousGradient.storage[b * SH + k] = carry.storage[b * SH + k] }
+                            alpha: 1, a: dhpStep, lda: GH, b: whh.baseAddress!, ldb: H,
+                            beta: 1, c: dPrevious, ldc: SH)
+                // Padded rows pass the carried gradient through unchanged.
+                for b in 0..<B where t >= lengths[b] {
+                    (dPrevious + b * SH).update(from: dCarry + b * SH, count: SH)
+                }
+                swap(&dCarry, &dPrevious)
             }
-            swap(&carry, &previousGradient)
-        }
+            // After an odd number of steps the latest gradient sits in `previousGradient`'s buffer.
+            if T % 2 == 1 { carryBuffer.baseAddress!.update(from: previousBuffer.baseAddress!, count: B * SH) }
+            hiddenGradientNorms = norms
+        }}}}}}}}}}
 
         // Weight gradients over all steps at once.
         weightIH.gradient.addProduct(xpGradient, cache.input, transposeA: true)

@@ -34,32 +34,35 @@ public struct SoftmaxCrossEntropy: Sendable {
         let scale: Scalar = reduction == .mean ? 1 / Scalar(Swift.max(counted, 1)) : 1
         let smoothing = Scalar(labelSmoothing), uniform = Scalar(labelSmoothing) / Scalar(V)
         var gradient = Matrix<Scalar>(rows: N, cols: V)
-        var loss: Scalar = 0
+        var rowLosses = [Scalar](repeating: 0, count: N)
         logits.storage.withUnsafeBufferPointer { z in
-            gradient.storage.withUnsafeMutableBufferPointer { g in
-                for row in 0..<N where targets[row] != ignoredTarget {
+        gradient.storage.withUnsafeMutableBufferPointer { g in
+        rowLosses.withUnsafeMutableBufferPointer { losses in
+            let (zBase, gBase, lossBase) = (z.baseAddress!, g.baseAddress!, losses.baseAddress!)
+            Parallel.forEachChunk(N, minimumPerThread: Swift.max(1, 16384 / V)) { rows in
+                for row in rows where targets[row] != ignoredTarget {
                     let target = targets[row]
                     precondition(target >= 0 && target < V, "target \(target) outside 0..<\(V)")
-                    let zr = z.baseAddress! + row * V, gr = g.baseAddress! + row * V
+                    let zr = zBase + row * V, gr = gBase + row * V
                     var maximum = zr[0]
-                    for v in 1..<V { maximum = Swift.max(maximum, zr[v]) }
-                    var total: Scalar = 0
+                    for v in 1..<V where zr[v] > maximum { maximum = zr[v] }
+                    // Relaxed sums may be reassociated, so these reductions vectorise.
+                    var total: Scalar = 0, sumLogits: Scalar = 0
                     for v in 0..<V {
                         let e = Scalar.exponential(zr[v] - maximum)
                         gr[v] = e
-                        total += e
+                        total = Relaxed.sum(total, e)
+                        sumLogits = Relaxed.sum(sumLogits, zr[v])
                     }
-                    let logTotal = Scalar.log(total) + maximum
                     // ℓ = −Σ q_v (z_v − logΣ) = logΣ − (1−ε) z_y − (ε/V) Σ z_v
-                    var sumLogits: Scalar = 0
-                    for v in 0..<V { sumLogits += zr[v] }
-                    loss += logTotal - (1 - smoothing) * zr[target] - uniform * sumLogits
-                    let inverse = 1 / total
-                    for v in 0..<V { gr[v] = (gr[v] * inverse - uniform) * scale }
+                    lossBase[row] = Scalar.log(total) + maximum - (1 - smoothing) * zr[target] - uniform * sumLogits
+                    let inverse = scale / total, shift = uniform * scale
+                    for v in 0..<V { gr[v] = gr[v] * inverse - shift }
                     gr[target] -= (1 - smoothing) * scale
                 }
             }
-        }
+        }}}
+        let loss = rowLosses.reduce(0, +)
         return (loss * scale, gradient)
     }
 }

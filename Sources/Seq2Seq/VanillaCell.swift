@@ -23,10 +23,11 @@ public struct VanillaCell: RecurrentCell {
         state: UnsafeMutablePointer<Scalar>, cache: UnsafeMutablePointer<Scalar>,
         batch: Int, hidden: Int
     ) {
-        let n = batch * hidden
-        switch activation {
-        case .tanh: for k in 0..<n { state[k] = Scalar.hyperbolicTangent(xp[k] + hp[k]) }
-        case .relu: for k in 0..<n { state[k] = Swift.max(0, xp[k] + hp[k]) }
+        let total = batch * hidden
+        for k in stride(from: 0, to: total, by: 8) {
+            let n = Swift.min(8, total - k)
+            let pre = xp.lanes(k, n) + hp.lanes(k, n)
+            state.storeLanes(activation == .tanh ? Scalar.hyperbolicTangent(pre) : pre.replacing(with: 0, where: pre .< 0), k, n)
         }
     }
 
@@ -38,14 +39,16 @@ public struct VanillaCell: RecurrentCell {
         previousGradient: UnsafeMutablePointer<Scalar>,
         batch: Int, hidden: Int
     ) {
-        let n = batch * hidden
-        for k in 0..<n {
-            let h = state[k]
-            let derivative: Scalar = activation == .tanh ? 1 - h * h : (h > 0 ? 1 : 0)
-            let g = stateGradient[k] * derivative
-            xpGradient[k] = g
-            hpGradient[k] = g
-            previousGradient[k] = 0
+        let total = batch * hidden
+        for k in stride(from: 0, to: total, by: 8) {
+            let n = Swift.min(8, total - k)
+            let h = state.lanes(k, n)
+            let derivative = activation == .tanh
+                ? 1 - h * h : SIMD8<Scalar>().replacing(with: 1, where: h .> 0)
+            let g = stateGradient.lanes(k, n) * derivative
+            xpGradient.storeLanes(g, k, n)
+            hpGradient.storeLanes(g, k, n)
+            previousGradient.storeLanes(SIMD8(), k, n)
         }
     }
 }

@@ -23,6 +23,16 @@ public struct Matrix<Scalar: TensorScalar>: Equatable, Sendable {
         self.storage = Array(repeating: value, count: rows * cols)
     }
 
+    /// A matrix whose entries are left unset: for buffers the caller overwrites completely before
+    /// reading (a product with β = 0, a step's outputs), so no time is spent zeroing them.
+    @inlinable
+    public init(uninitializedRows rows: Int, cols: Int) {
+        precondition(rows >= 0 && cols >= 0, "negative matrix shape (\(rows), \(cols))")
+        self.rows = rows
+        self.cols = cols
+        self.storage = Array(unsafeUninitializedCapacity: rows * cols) { _, count in count = rows * cols }
+    }
+
     /// Wraps `storage` (row-major, `rows * cols` scalars).
     @inlinable
     public init(rows: Int, cols: Int, storage: [Scalar]) {
@@ -83,7 +93,7 @@ extension Matrix {
     ) -> Matrix {
         let m = transposeA ? a.cols : a.rows
         let n = transposeB ? b.rows : b.cols
-        var c = Matrix(rows: m, cols: n)
+        var c = Matrix(uninitializedRows: m, cols: n)
         c.addProduct(a, b, transposeA: transposeA, transposeB: transposeB, beta: 0)
         return c
     }

@@ -8,7 +8,7 @@ import RealModule
 ///
 /// Layers are generic over the scalar so that the very code that trains in `Float` is the code
 /// whose gradients are checked against central differences in `Double`.
-public protocol TensorScalar: Real, BinaryFloatingPoint, Sendable {
+public protocol TensorScalar: Real, BinaryFloatingPoint, SIMDScalar, Sendable {
     /// General matrix product on row-major buffers:
     ///
     ///     C ← α · op(A) · op(B) + β · C,    op(X) = Xᵀ when the matching flag is set
@@ -27,6 +27,12 @@ public protocol TensorScalar: Real, BinaryFloatingPoint, Sendable {
     static func sigmoid(_ x: Self) -> Self
     /// tanh(x)
     static func hyperbolicTangent(_ x: Self) -> Self
+
+    /// The same three functions on 8 lanes at once: the element-wise kernels are written on
+    /// `SIMD8` so they vectorise whatever the compiler's alias analysis concludes.
+    static func exponential(_ x: SIMD8<Self>) -> SIMD8<Self>
+    static func sigmoid(_ x: SIMD8<Self>) -> SIMD8<Self>
+    static func hyperbolicTangent(_ x: SIMD8<Self>) -> SIMD8<Self>
 }
 
 extension TensorScalar {
@@ -36,6 +42,21 @@ extension TensorScalar {
     public static func sigmoid(_ x: Self) -> Self { 1 / (1 + exp(-x)) }
     @inlinable @inline(__always)
     public static func hyperbolicTangent(_ x: Self) -> Self { tanh(x) }
+
+    // Lane by lane with the scalar functions (the Double path: gradient checks).
+    @inlinable @inline(__always)
+    public static func exponential(_ x: SIMD8<Self>) -> SIMD8<Self> { lanewise(x, exponential) }
+    @inlinable @inline(__always)
+    public static func sigmoid(_ x: SIMD8<Self>) -> SIMD8<Self> { lanewise(x, sigmoid) }
+    @inlinable @inline(__always)
+    public static func hyperbolicTangent(_ x: SIMD8<Self>) -> SIMD8<Self> { lanewise(x, hyperbolicTangent) }
+
+    @inlinable @inline(__always)
+    static func lanewise(_ x: SIMD8<Self>, _ function: (Self) -> Self) -> SIMD8<Self> {
+        var result = x
+        for lane in 0..<8 { result[lane] = function(x[lane]) }
+        return result
+    }
 }
 
 extension Float: TensorScalar {

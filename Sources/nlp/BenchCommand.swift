@@ -22,6 +22,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed iterations per workload.")
     var iterations: Int = 8
 
+    @Option(help: "Run only the workloads whose key contains this text (e.g. 'infer').")
+    var workload: String?
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
@@ -36,7 +39,7 @@ struct BenchCommand: ParsableCommand {
         let update = AdamUpdate.make()
         let lm = LanguageModelWorkload.make(update: update)
         let tagger = TaggerWorkload.make(update: AdamUpdate.make())
-        for workload in [lm, tagger.train, tagger.infer] {
+        for workload in [lm, tagger.train, tagger.infer] where self.workload.map(workload.key.contains) ?? true {
             let seconds = workload.secondsPerIteration(iterations: iterations)
             results.append((workload.key, Double(workload.tokens) / seconds))
             details.append(String(format: "%@: %.1f ms/iteration, %.1f GFLOP/s effective (%.0f%% of peak)",
