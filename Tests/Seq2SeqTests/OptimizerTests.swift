@@ -238,6 +238,36 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(bAlone.value.storage[1], 1.9, accuracy: 1e-7)
     }
 
+    /// The kernels work in chunks and vector lanes: a parameter of 1,543 entries (several chunks
+    /// and a ragged tail) must move exactly as 1,543 one-entry parameters do.
+    func testLargeParameterMatchesEntryByEntryUpdates() {
+        func check<O: Optimizer>(_ make: () -> O) where O.Scalar == Float {
+            var generator = SeededGenerator(seed: 11)
+            let n = 1543
+            let big = Parameter(name: "big", value: Matrix<Float>.normal(rows: 1, cols: n, standardDeviation: 1, using: &generator))
+            let singles = (0..<n).map { Parameter(name: "e\($0)", value: Matrix<Float>(rows: 1, cols: 1, storage: [big.value.storage[$0]])) }
+            var whole = make(), split = make()
+            for step in 0..<4 {
+                big.gradient = .normal(rows: 1, cols: n, standardDeviation: step == 2 ? 0.01 : 1, using: &generator)
+                for (i, single) in singles.enumerated() { single.gradient.storage[0] = big.gradient.storage[i] }
+                whole.learningRate *= 0.9
+                split.learningRate *= 0.9
+                whole.step([big])
+                split.step(singles)
+            }
+            XCTAssertEqual(big.value.storage, singles.map { $0.value.storage[0] }, "\(O.self)")
+            XCTAssertEqual(whole.state.slot(whole.state.slotNames.last ?? "", of: "big")?.storage ?? [],
+                           singles.flatMap { split.state.slot(split.state.slotNames.last ?? "", of: $0.name)?.storage ?? [] },
+                           "\(O.self) state")
+        }
+        check { SGD<Float>(learningRate: 0.1) }
+        check { SGD<Float>(learningRate: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01) }
+        check { SGD<Float>(learningRate: 0.1, momentum: 0.5) }
+        check { Adam<Float>(learningRate: 0.01) }
+        check { Adam<Float>(learningRate: 0.01, beta1: 0.3, weightDecay: 0.1) }
+        check { AdamW<Float>(learningRate: 0.01, weightDecay: 0.2) }
+    }
+
     func assertClose(_ ours: [some BinaryFloatingPoint], _ theirs: [Double], tolerance: Double, _ what: String,
                      file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(ours.count, theirs.count, "\(what): sizes", file: file, line: line)

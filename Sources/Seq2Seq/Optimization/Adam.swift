@@ -70,26 +70,51 @@ func adamUpdate<Scalar: TensorScalar>(
     let lerpLow = abs(1 - beta1) < 0.5
     let lerpCoefficient = lerpLow ? lerpWeight : lerpWeight - 1
     let b2 = Scalar(beta2), oneMinusB2 = Scalar(1 - beta2)
-    let coupledDecay = !decoupled && weightDecay != 0
     let lambda = Scalar(weightDecay)
-    let decoupledDecay = decoupled && weightDecay != 0
     let shrink = Scalar(1 - learningRate * weightDecay)
 
     let p = value.baseAddress!, g = gradient.baseAddress!
     let m = slots.baseAddress!, v = m + n
     // Rounding as PyTorch's kernels: `add(x, alpha=a)`, `lerp` and `addcmul` are fused
     // multiply-adds; `mul_`, `sqrt`, `/`, `add_(eps)` and `addcdiv` ((a·m)/d + θ) round each step.
-    for i in 0..<n {
-        var pi = p[i]
-        var gi = g[i]
-        if decoupledDecay { pi = pi * shrink }
-        if coupledDecay { gi = fusedMultiplyAdd(pi, lambda, gi) }
-        // torch.lerp(m, g, w) = fma(w, g − m, m) for |w| < 0.5, else fma(w − 1, g − m, g).
-        let mi = fusedMultiplyAdd(lerpCoefficient, gi - m[i], lerpLow ? m[i] : gi)
-        let vi = fusedMultiplyAdd(oneMinusB2 * gi, gi, v[i] * b2)
-        m[i] = mi
-        v[i] = vi
-        let denominator = vi.squareRoot() / biasCorrection2Sqrt + eps
-        p[i] = pi + negativeStepSize * mi / denominator
+    //
+    // Speed: each body below is called with constant options, so it is a branch-free loop that
+    // vectorises, except for √v: Swift on Linux calls libm's `sqrtf` (errno semantics), which
+    // blocks vectorisation, so the square roots get their own loop over chunks small enough to
+    // stay in L1, and the other two loops vectorise.
+    @inline(__always)
+    func moments(_ range: Range<Int>, coupledDecay: Bool, decoupledDecay: Bool, lerpLow: Bool) {
+        for i in range {
+            var gi = g[i]
+            if decoupledDecay { p[i] = p[i] * shrink }
+            if coupledDecay { gi = fusedMultiplyAdd(p[i], lambda, gi) }
+            // torch.lerp(m, g, w) = fma(w, g − m, m) for |w| < 0.5, else fma(w − 1, g − m, g).
+            m[i] = fusedMultiplyAdd(lerpCoefficient, gi - m[i], lerpLow ? m[i] : gi)
+            v[i] = fusedMultiplyAdd(oneMinusB2 * gi, gi, v[i] * b2)
+        }
+    }
+    let mode = (weightDecay == 0 ? 0 : decoupled ? 2 : 1, lerpLow)
+    let chunk = 512
+    withUnsafeTemporaryAllocation(of: Scalar.self, capacity: chunk) { root in
+        let r = root.baseAddress!
+        var start = 0
+        while start < n {
+            let range = start..<min(start + chunk, n)
+            switch mode {
+            case (0, true): moments(range, coupledDecay: false, decoupledDecay: false, lerpLow: true)
+            case (0, false): moments(range, coupledDecay: false, decoupledDecay: false, lerpLow: false)
+            case (1, true): moments(range, coupledDecay: true, decoupledDecay: false, lerpLow: true)
+            case (1, false): moments(range, coupledDecay: true, decoupledDecay: false, lerpLow: false)
+            case (_, true): moments(range, coupledDecay: false, decoupledDecay: true, lerpLow: true)
+            case (_, false): moments(range, coupledDecay: false, decoupledDecay: true, lerpLow: false)
+            }
+            let count = range.count, pc = p + start, mc = m + start, vc = v + start
+            for j in 0..<count { r[j] = vc[j].squareRoot() }
+            for j in 0..<count {
+                let denominator = r[j] / biasCorrection2Sqrt + eps
+                pc[j] = pc[j] + negativeStepSize * mc[j] / denominator
+            }
+            start = range.upperBound
+        }
     }
 }

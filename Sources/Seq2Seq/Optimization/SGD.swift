@@ -33,23 +33,46 @@ public struct SGD<Scalar: TensorScalar>: Optimizer {
         value: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeBufferPointer<Scalar>,
         slots: UnsafeMutableBufferPointer<Scalar>, step: Int
     ) {
-        guard value.count > 0 else { return }
+        let n = value.count
+        guard n > 0 else { return }
         let lambda = Scalar(weightDecay), mu = Scalar(momentum), negativeEta = Scalar(-learningRate)
-        let decay = weightDecay != 0, useMomentum = momentum != 0, first = step == 1
-        let nesterov = self.nesterov
         let p = value.baseAddress!, g = gradient.baseAddress!
-        let buffer = slots.baseAddress  // (n) momentum buffer when μ ≠ 0
-        // Rounding as PyTorch's kernels: `add(x, alpha=a)` is one fused x·a + self, `mul_` then
-        // `add_` round twice.
-        for i in 0..<value.count {
-            var d = g[i]
-            if decay { d = fusedMultiplyAdd(p[i], lambda, d) }
-            if useMomentum, let b = buffer {
-                let bi = first ? d : b[i] * mu + d
-                b[i] = bi
-                d = nesterov ? fusedMultiplyAdd(bi, mu, d) : bi
+        // (n) momentum buffer when μ ≠ 0 (without momentum no slot exists and b is never used)
+        let b = slots.isEmpty ? p : slots.baseAddress!
+
+        // One loop body with the options as constants: each call below is a branch-free loop
+        // that vectorises. Rounding as PyTorch's kernels: `add(x, alpha=a)` is one fused x·a + self,
+        // `mul_` then `add_` round twice.
+        @inline(__always)
+        func update(decay: Bool, momentum: Bool, first: Bool, nesterov: Bool) {
+            for i in 0..<n {
+                var d = g[i]
+                if decay { d = fusedMultiplyAdd(p[i], lambda, d) }
+                if momentum {
+                    let bi = first ? d : b[i] * mu + d
+                    b[i] = bi
+                    d = nesterov ? fusedMultiplyAdd(bi, mu, d) : bi
+                }
+                p[i] = fusedMultiplyAdd(d, negativeEta, p[i])
             }
-            p[i] = fusedMultiplyAdd(d, negativeEta, p[i])
+        }
+        let decay = weightDecay != 0
+        switch (momentum != 0, step == 1, nesterov) {
+        case (false, _, _):
+            decay ? update(decay: true, momentum: false, first: false, nesterov: false)
+                  : update(decay: false, momentum: false, first: false, nesterov: false)
+        case (true, true, false):
+            decay ? update(decay: true, momentum: true, first: true, nesterov: false)
+                  : update(decay: false, momentum: true, first: true, nesterov: false)
+        case (true, true, true):
+            decay ? update(decay: true, momentum: true, first: true, nesterov: true)
+                  : update(decay: false, momentum: true, first: true, nesterov: true)
+        case (true, false, false):
+            decay ? update(decay: true, momentum: true, first: false, nesterov: false)
+                  : update(decay: false, momentum: true, first: false, nesterov: false)
+        case (true, false, true):
+            decay ? update(decay: true, momentum: true, first: false, nesterov: true)
+                  : update(decay: false, momentum: true, first: false, nesterov: true)
         }
     }
 }
