@@ -80,6 +80,9 @@ extension SafeTensors {
             else {
                 throw fail(.invalidEntry(tensor: name, "'data_offsets' is missing or not two integers 0 ≤ begin ≤ end"))
             }
+            guard checkedProduct(shape.dropLast()) != nil else {
+                throw fail(.invalidEntry(tensor: name, "the shape \(shape) overflows"))
+            }
             guard let dtype = DType(rawValue: dtypeName) else {
                 throw fail(.unsupportedDType(tensor: name, dtype: dtypeName))
             }
@@ -87,11 +90,7 @@ extension SafeTensors {
             guard end <= bufferSize else {
                 throw fail(.offsetsOutOfRange(tensor: name, begin: begin, end: end, bufferSize: bufferSize))
             }
-            var expectedBytes = dtype.size
-            for dimension in shape {
-                let (product, overflow) = expectedBytes.multipliedReportingOverflow(by: dimension)
-                expectedBytes = overflow ? Int.max : product
-            }
+            let expectedBytes = checkedProduct(shape + [dtype.size]) ?? Int.max
             guard expectedBytes == end - begin else {
                 throw fail(.sizeMismatch(tensor: name, shape: shape, dtype: dtypeName,
                                          expectedBytes: expectedBytes, actualBytes: end - begin))
@@ -135,6 +134,17 @@ extension SafeTensors {
         }
         return "\(error)"
     }
+}
+
+/// The product of `values`, or nil if it overflows Int (before a zero would bring it back).
+func checkedProduct<C: Collection<Int>>(_ values: C) -> Int? {
+    var product = 1
+    for value in values {
+        let (next, overflow) = product.multipliedReportingOverflow(by: value)
+        if overflow { return nil }
+        product = next
+    }
+    return product
 }
 
 /// A parsed JSON value (the header is checked by hand for clear messages).

@@ -109,7 +109,8 @@ extension SafeTensors {
                 throw fail(.invalidName("the name '\(tensor.name)' is used by more than one tensor"))
             }
             guard tensor.shape.allSatisfy({ $0 >= 0 }),
-                  tensor.shape.reduce(1, *) == tensor.values.count
+                  checkedProduct(tensor.shape.dropLast()) != nil,
+                  checkedProduct(tensor.shape) == tensor.values.count
             else { throw fail(.shapeMismatch(tensor: tensor.name, shape: tensor.shape, count: tensor.values.count)) }
         }
         // Data: larger elements first (so every tensor is aligned to its element size), then by name.

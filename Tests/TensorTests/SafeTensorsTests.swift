@@ -175,6 +175,9 @@ final class SafeTensorsTests: XCTestCase {
         }
         expect([.init(name: "a", shape: [3], values: m)]) { $0 == .shapeMismatch(tensor: "a", shape: [3], count: 2) }
         expect([.init(name: "a", shape: [-1, -2], values: m)]) { $0 == .shapeMismatch(tensor: "a", shape: [-1, -2], count: 2) }
+        expect([.init(name: "a", shape: [1 << 40, 1 << 40, 0], values: Matrix(rows: 0, cols: 0))]) {
+            $0 == .shapeMismatch(tensor: "a", shape: [1 << 40, 1 << 40, 0], count: 0)
+        }
 
         let nowhere = directory.appendingPathComponent("no/such/dir/x.safetensors")
         XCTAssertThrowsError(try SafeTensors(tensors: []).write(to: nowhere)) { error in

@@ -132,6 +132,9 @@ final class SafeTensorsValidationTests: XCTestCase {
                    .sizeMismatch(tensor: "x", shape: [3], dtype: "F32", expectedBytes: 12, actualBytes: 8))
         try expect(file(header: "{\(tensorEntry("x", [2], 0, 8, dtype: "F64"))}", data: eightBytes),
                    .sizeMismatch(tensor: "x", shape: [2], dtype: "F64", expectedBytes: 16, actualBytes: 8))
+        // Leading dimensions whose product overflows, with a zero making the tensor empty.
+        try expect(file(header: "{\(tensorEntry("x", [1 << 31, 1 << 31, 1 << 31, 0], 0, 0)),\(tensorEntry("y", [2], 0, 8))}", data: eightBytes),
+                   matching: { if case .invalidEntry("x", _) = $0 { true } else { false } })
         // A shape whose byte count overflows is a mismatch, not a crash.
         try expect(file(header: "{\(tensorEntry("x", [1 << 62, 1 << 62], 0, 8))}", data: eightBytes),
                    .sizeMismatch(tensor: "x", shape: [1 << 62, 1 << 62], dtype: "F32", expectedBytes: Int.max, actualBytes: 8))

@@ -10,7 +10,8 @@ import Tensor
 ///     "<parameter>.step"         (1, 1)  updates applied to the parameter (PyTorch's `state['step']`)
 ///     "<parameter>.<slot>"       the parameter's value shape, one per slot name
 ///
-/// `restore(stepCount:tensors:parameters:)` reads them back, checking names and shapes.
+/// `restore(stepCount:tensors:parameters:)` reads them back, checking names and shapes. (A Float
+/// step count is exact up to 2²⁴ updates, as PyTorch's float32 `step` tensor is.)
 public struct OptimizerState<Scalar: TensorScalar>: Equatable, Sendable {
     /// The per-parameter buffers of the optimizer, in order (`["momentum_buffer"]`, ...).
     public let slotNames: [String]
