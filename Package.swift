@@ -59,7 +59,11 @@ let package = Package(
         .target(name: "NLPTestSupport", dependencies: ["Tensor"], swiftSettings: numericSettings),
 
         .testTarget(name: "TokenizeTests", dependencies: ["Tokenize"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "NLPTestSupport"]),
+        .testTarget(
+            name: "TensorTests",
+            dependencies: ["Tensor", "NLPTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "NLPTestSupport"]),
         .testTarget(
             name: "Seq2SeqTests",
