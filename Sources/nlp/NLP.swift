@@ -4,6 +4,11 @@ import ArgumentParser
 struct NLP: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nlp",
-        abstract: "Tokenize, train and run recurrent sequence models."
+        abstract: "Tokenize, train and run recurrent sequence models.",
+        subcommands: [
+            TokenizeCommand.self,
+            VocabCommand.self,
+            BenchTokenizeCommand.self,
+        ]
     )
 }
