@@ -52,12 +52,12 @@ public struct Detokenizer: Hashable, Sendable {
                 glueNext = !(french && token == "«")
             } else if token == "’" || token == "”" || token == "'" {
                 spaceBefore = false
+            } else if Self.joiners.contains(token) || (token == ":" && Self.isNumber(previous) && Self.isNumber(next)) {
+                spaceBefore = false
+                glueNext = true
             } else if Self.closingPunctuation.contains(token) {
                 spaceBefore = spaceBefore && french && Self.frenchSpacedPunctuation.contains(token)
             } else if Self.openingPunctuation.contains(token) {
-                glueNext = true
-            } else if Self.joiners.contains(token) || (token == ":" && Self.isNumber(previous) && Self.isNumber(next)) {
-                spaceBefore = false
                 glueNext = true
             }
             if spaceBefore, let last = previous.unicodeScalars.last, let first = token.unicodeScalars.first {
