@@ -1,6 +1,7 @@
 // Plain-C shim over ICU; see include/cicu.h for the contract of every function.
 #include "cicu.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,6 +121,57 @@ int32_t cicu_utf8_to_utf16(const uint8_t *utf8, int32_t length, uint16_t *out, i
     return decode_utf8(utf8, length, (UChar *)out, NULL);  // never negative without a map
 }
 
+// MARK: - ASCII word breaking
+
+/// Word-break classes of ASCII characters under ICU's word rules (UAX #29 as ICU 72 applies it:
+/// `@` is a letter and `:` is not MidLetter). Checked against ICU for every word breaker at open
+/// time (probe_ascii_fast_path); a mismatch switches the fast path off.
+enum { W_OTHER, W_SPACE, W_LETTER, W_NUMERIC, W_EXTENDNUMLET, W_MIDNUM, W_MIDNUMLET };
+
+static const uint8_t ascii_class[128] = {
+    ['\t'] = W_SPACE, ['\n'] = W_SPACE, [0x0B] = W_SPACE, [0x0C] = W_SPACE, ['\r'] = W_SPACE,
+    [' '] = W_SPACE,
+    ['a' ... 'z'] = W_LETTER, ['A' ... 'Z'] = W_LETTER, ['@'] = W_LETTER,
+    ['0' ... '9'] = W_NUMERIC,
+    ['_'] = W_EXTENDNUMLET,
+    [','] = W_MIDNUM, [';'] = W_MIDNUM,
+    ['.'] = W_MIDNUMLET, ['\''] = W_MIDNUMLET,
+};
+
+/// Word segments of the pure-ASCII text [from, to) of s, whitespace dropped (the result ICU gives
+/// with CICU_SEGMENT_TRIM_SPACE). Letters, digits and `_` chain (WB5, 8-10, 13a/b); `.` and `'`
+/// join letters to letters (WB6/7) and digits to digits (WB11/12), as do `,` and `;` for digits;
+/// every other character is a segment of its own (WB999).
+static int32_t ascii_word_segments(const uint8_t *s, int32_t from, int32_t to, int32_t *out) {
+    int32_t n = 0;
+    int32_t i = from;
+    while (i < to) {
+        uint8_t c = ascii_class[s[i]];
+        if (c == W_SPACE) { i++; continue; }
+        int32_t start = i++;
+        if (c == W_LETTER || c == W_NUMERIC || c == W_EXTENDNUMLET) {
+            uint8_t last = c;
+            while (i < to) {
+                uint8_t k = ascii_class[s[i]];
+                if (k == W_LETTER || k == W_NUMERIC || k == W_EXTENDNUMLET) { last = k; i++; continue; }
+                if (i + 1 < to && (k == W_MIDNUMLET || k == W_MIDNUM)) {
+                    uint8_t after = ascii_class[s[i + 1]];
+                    if ((last == W_LETTER && after == W_LETTER && k == W_MIDNUMLET) ||
+                        (last == W_NUMERIC && after == W_NUMERIC)) {
+                        i += 2;
+                        continue;
+                    }
+                }
+                break;
+            }
+        }
+        out[2 * n] = start;
+        out[2 * n + 1] = i;
+        n++;
+    }
+    return n;
+}
+
 // MARK: - Break iteration
 
 struct cicu_breaker {
@@ -129,7 +181,10 @@ struct cicu_breaker {
     int32_t capacity;   // units available in text
     int32_t *ranges;    // 2 per segment
     int64_t rangeCapacity;
+    int asciiFastPath;  // word breaker whose ICU rules match ascii_word_segments (see probe)
 };
+
+static int probe_ascii_fast_path(cicu_breaker *b);
 
 cicu_breaker *cicu_breaker_open(int32_t kind, const char *locale, int32_t *status) {
     UBreakIteratorType type;
@@ -145,6 +200,7 @@ cicu_breaker *cicu_breaker_open(int32_t kind, const char *locale, int32_t *statu
     cicu_breaker *b = calloc(1, sizeof *b);
     if (!b) { ubrk_close(it); *status = U_MEMORY_ALLOCATION_ERROR; return NULL; }
     b->iterator = it;
+    b->asciiFastPath = kind == CICU_BREAK_WORD && probe_ascii_fast_path(b);
     *status = U_ZERO_ERROR;
     return b;
 }
@@ -179,33 +235,22 @@ static inline int is_separator(UChar c) {
     return c == 0x200B || c == 0x2060 || c == 0xFEFF || u_isUWhiteSpace(c);
 }
 
-const int32_t *cicu_breaker_segment(cicu_breaker *b, const uint8_t *utf8, int32_t length,
-                                    int32_t flags, int32_t *count, int32_t *status) {
-    *count = 0;
-    if (length < 0 || length > (1 << 30)) { *status = U_ILLEGAL_ARGUMENT_ERROR; return NULL; }
-    if (!reserve_text(b, length)) { *status = U_MEMORY_ALLOCATION_ERROR; return NULL; }
+/// Segments [0, length) of `utf8` with ICU, writing ranges offset by `base` to out; returns the
+/// number of segments or -1 with *status set.
+static int32_t icu_segments(cicu_breaker *b, const uint8_t *utf8, int32_t length, int32_t base,
+                            int trim, int32_t *out, int32_t *status) {
+    if (!reserve_text(b, length)) { *status = U_MEMORY_ALLOCATION_ERROR; return -1; }
     int32_t units = decode_utf8(utf8, length, b->text, b->byteOf);
     int ascii = units >= 0;  // then UTF-16 index == byte offset and byteOf is not filled
     if (!ascii) units = -units - 1;
 
-    // A text of n units has at most n segments.
-    int64_t needed = 2 * (int64_t)(units > 0 ? units : 1);
-    if (needed > b->rangeCapacity) {
-        int32_t *r = realloc(b->ranges, sizeof(int32_t) * (size_t)needed);
-        if (!r) { *status = U_MEMORY_ALLOCATION_ERROR; return NULL; }
-        b->ranges = r;
-        b->rangeCapacity = needed;
-    }
-
     UErrorCode st = U_ZERO_ERROR;
     ubrk_setText(b->iterator, b->text, units, &st);
-    if (U_FAILURE(st)) { *status = st; return NULL; }
+    if (U_FAILURE(st)) { *status = st; return -1; }
 
     const UChar *text = b->text;
     const int32_t *byteOf = b->byteOf;
-    int32_t *out = b->ranges;
     int32_t n = 0;
-    int trim = (flags & CICU_SEGMENT_TRIM_SPACE) != 0;
     int32_t start = ubrk_first(b->iterator);
     for (int32_t end = ubrk_next(b->iterator); end != UBRK_DONE; end = ubrk_next(b->iterator)) {
         int32_t a = start, e = end;
@@ -215,14 +260,114 @@ const int32_t *cicu_breaker_segment(cicu_breaker *b, const uint8_t *utf8, int32_
             while (e > a && is_separator(text[e - 1])) e--;
             if (a == e) continue;
         }
-        out[2 * n] = ascii ? a : byteOf[a];
-        out[2 * n + 1] = ascii ? e : byteOf[e];
+        out[2 * n] = base + (ascii ? a : byteOf[a]);
+        out[2 * n + 1] = base + (ascii ? e : byteOf[e]);
         n++;
+    }
+    return n;
+}
+
+/// Offset of the first byte >= 0x80 in [from, length), or length.
+static int32_t next_non_ascii(const uint8_t *s, int32_t from, int32_t length) {
+    int32_t i = from;
+    while (i + 8 <= length && is_ascii8(s + i)) i += 8;
+    while (i < length && s[i] < 0x80) i++;
+    return i;
+}
+
+/// Start of the line holding offset p (the byte after the previous "\n", not before `floor`).
+static int32_t line_start(const uint8_t *s, int32_t p, int32_t floor) {
+    while (p > floor && s[p - 1] != '\n') p--;
+    return p;
+}
+
+/// Offset just after the "\n" ending the line holding p, or length.
+static int32_t line_end(const uint8_t *s, int32_t p, int32_t length) {
+    const uint8_t *nl = memchr(s + p, '\n', (size_t)(length - p));
+    return nl ? (int32_t)(nl - s) + 1 : length;
+}
+
+/// ASCII stretches shorter than this between non-ASCII lines go to ICU with them, so that mixed
+/// text does not pay one ubrk_setText per line.
+#define ASCII_STRETCH_MINIMUM 2048
+
+const int32_t *cicu_breaker_segment(cicu_breaker *b, const uint8_t *utf8, int32_t length,
+                                    int32_t flags, int32_t *count, int32_t *status) {
+    *count = 0;
+    if (length < 0 || length > (1 << 30)) { *status = U_ILLEGAL_ARGUMENT_ERROR; return NULL; }
+    // Every segment holds at least one byte.
+    int64_t needed = 2 * (int64_t)(length > 0 ? length : 1);
+    if (needed > b->rangeCapacity) {
+        int32_t *r = realloc(b->ranges, sizeof(int32_t) * (size_t)needed);
+        if (!r) { *status = U_MEMORY_ALLOCATION_ERROR; return NULL; }
+        b->ranges = r;
+        b->rangeCapacity = needed;
+    }
+    int trim = (flags & CICU_SEGMENT_TRIM_SPACE) != 0;
+    int fast = trim && b->asciiFastPath && !(flags & CICU_SEGMENT_NO_ASCII_FAST_PATH);
+    int32_t n = 0;
+    int32_t pos = 0;
+    while (pos < length) {
+        int32_t regionStart = fast ? line_start(utf8, next_non_ascii(utf8, pos, length), pos) : pos;
+        if (regionStart > pos) {
+            n += ascii_word_segments(utf8, pos, regionStart, b->ranges + 2 * n);
+            pos = regionStart;
+            continue;
+        }
+        // A region for ICU: the non-ASCII line, extended over following lines while the ASCII
+        // stretches between non-ASCII lines are short.
+        int32_t regionEnd = length;
+        if (fast) {
+            regionEnd = line_end(utf8, regionStart, length);
+            for (;;) {
+                int32_t next = next_non_ascii(utf8, regionEnd, length);
+                if (next == length) break;
+                int32_t nextLine = line_start(utf8, next, regionEnd);
+                if (nextLine - regionEnd >= ASCII_STRETCH_MINIMUM) break;
+                regionEnd = line_end(utf8, next, length);
+            }
+        }
+        int32_t k = icu_segments(b, utf8 + regionStart, regionEnd - regionStart, regionStart, trim,
+                                 b->ranges + 2 * n, status);
+        if (k < 0) return NULL;
+        n += k;
+        pos = regionEnd;
     }
     *count = n;
     *status = U_ZERO_ERROR;
-    return out;
+    return b->ranges;
 }
+
+/// Compares ascii_word_segments with ICU on a text that puts every ASCII character between
+/// letters, digits, `_`, spaces and itself, so a locale whose rules differ (or a future ICU)
+/// falls back to ICU for everything. Returns 1 when they agree.
+static int probe_ascii_fast_path(cicu_breaker *b) {
+    static const char *contexts[] = {"a%cb", "1%c2", "a%c1", "1%ca", "_%c_", "%ca", "a%c", "x%c%cy", "9%c%c8"};
+    enum { CONTEXTS = sizeof contexts / sizeof contexts[0] };
+    char text[128 * CONTEXTS * 8 + 64];
+    int32_t length = 0;
+    for (int c = 1; c < 128; c++) {
+        for (int k = 0; k < CONTEXTS; k++) {
+            for (const char *f = contexts[k]; *f; f++) text[length++] = *f == '%' ? (f++, (char)c) : *f;
+            text[length++] = ' ';
+        }
+    }
+    length += snprintf(text + length, 64, "e.g. 3.50, 1,000; don't a@b.c __x__ 1_a 'q' \"r\"");
+    int32_t *fast = malloc(sizeof(int32_t) * 2 * (size_t)length);
+    int32_t *icu = malloc(sizeof(int32_t) * 2 * (size_t)length);
+    int same = 0;
+    if (fast && icu) {
+        int32_t status = 0;
+        int32_t nf = ascii_word_segments((const uint8_t *)text, 0, length, fast);
+        int32_t ni = icu_segments(b, (const uint8_t *)text, length, 0, 1, icu, &status);
+        same = nf == ni && memcmp(fast, icu, sizeof(int32_t) * 2 * (size_t)nf) == 0;
+    }
+    free(fast);
+    free(icu);
+    return same;
+}
+
+int32_t cicu_breaker_has_ascii_fast_path(const cicu_breaker *b) { return b->asciiFastPath; }
 
 int64_t cicu_breaker_count_boundaries(cicu_breaker *b, const uint16_t *text, int32_t length,
                                       int32_t *status) {

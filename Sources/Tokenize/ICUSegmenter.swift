@@ -35,12 +35,17 @@ final class ICUSegmenter {
 
     deinit { cicu_breaker_close(breaker) }
 
+    /// Whether pure-ASCII lines skip ICU (word breakers only; see `CICU_SEGMENT_NO_ASCII_FAST_PATH`).
+    var hasASCIIFastPath: Bool { cicu_breaker_has_ascii_fast_path(breaker) != 0 }
+
     /// Segments `text` and calls `body` with the segments' byte ranges as consecutive
     /// `start, end` pairs (relative to `text.baseAddress`). The buffer is only valid inside `body`.
-    /// - Parameter trimSpace: trim whitespace from both ends of each segment and drop segments
-    ///   that become empty (whitespace runs between words, trailing spaces after sentences).
+    /// - Parameters:
+    ///   - trimSpace: trim whitespace from both ends of each segment and drop segments that
+    ///     become empty (whitespace runs between words, trailing spaces after sentences).
+    ///   - asciiFastPath: let pure-ASCII lines of a word breaker skip ICU (same result).
     func withSegments<R>(
-        of text: UnsafeBufferPointer<UInt8>, trimSpace: Bool,
+        of text: UnsafeBufferPointer<UInt8>, trimSpace: Bool, asciiFastPath: Bool = true,
         _ body: (UnsafeBufferPointer<Int32>) throws -> R
     ) rethrows -> R {
         precondition(text.count <= Self.maximumLength, "text of \(text.count) bytes exceeds the 1 GiB limit")
@@ -49,7 +54,8 @@ final class ICUSegmenter {
         }
         var count: Int32 = 0
         var status: Int32 = 0
-        let flags = trimSpace ? Int32(CICU_SEGMENT_TRIM_SPACE) : 0
+        let flags = (trimSpace ? Int32(CICU_SEGMENT_TRIM_SPACE) : 0)
+            | (asciiFastPath ? 0 : Int32(CICU_SEGMENT_NO_ASCII_FAST_PATH))
         guard let ranges = cicu_breaker_segment(breaker, base, Int32(text.count), flags, &count, &status) else {
             // Only memory exhaustion or an ICU internal failure get here.
             fatalError("ICU segmentation failed with status \(status)")

@@ -11,6 +11,12 @@
 /// tokenizer.tokenize("Don't panic!").map(\.text)   // ["Don't", "panic", "!"]
 /// ```
 ///
+/// Lines of pure ASCII take a fast path: a table-driven copy of ICU's word rules restricted to
+/// ASCII, about ten times faster than ICU and with the same result. When the tokenizer is created
+/// the shim checks the copy against ICU's rules for the locale on a probe text covering every ASCII
+/// character in every context, and keeps the fast path only if they agree (they do not for
+/// `en_US_POSIX`, `sv` or `fi`, whose rules differ).
+///
 /// An instance reuses one ICU break iterator and its buffers, so it is cheap to call repeatedly
 /// but not thread-safe: give each thread its own tokenizer.
 public final class ICUWordTokenizer {
@@ -18,11 +24,17 @@ public final class ICUWordTokenizer {
     public let locale: String
     /// Applied to each token's text.
     public let normalizer: TextNormalizer
+    /// Whether pure-ASCII lines skip ICU (requested and verified for this locale).
+    public var usesASCIIFastPath: Bool { asciiFastPath && segmenter.hasASCIIFastPath }
+    private let asciiFastPath: Bool
     private let segmenter: ICUSegmenter
 
-    /// Creates a tokenizer. `normalizer.locale` is set to `locale`.
-    public init(locale: String = "en", normalizer: TextNormalizer = TextNormalizer()) throws(TokenizeError) {
+    /// Creates a tokenizer. `normalizer.locale` is set to `locale`. Pass `asciiFastPath: false`
+    /// to send every line through ICU (for comparisons and benchmarks; the tokens are the same).
+    public init(locale: String = "en", normalizer: TextNormalizer = TextNormalizer(),
+                asciiFastPath: Bool = true) throws(TokenizeError) {
         self.locale = locale
+        self.asciiFastPath = asciiFastPath
         var normalizer = normalizer
         normalizer.locale = locale
         self.normalizer = normalizer
@@ -50,7 +62,9 @@ public final class ICUWordTokenizer {
     public func withTokenRanges<R>(
         in utf8: UnsafeBufferPointer<UInt8>, _ body: (TokenRanges) throws -> R
     ) rethrows -> R {
-        try segmenter.withSegments(of: utf8, trimSpace: true) { try body(TokenRanges(pairs: $0)) }
+        try segmenter.withSegments(of: utf8, trimSpace: true, asciiFastPath: asciiFastPath) {
+            try body(TokenRanges(pairs: $0))
+        }
     }
 
     private func normalizedText(of bytes: UnsafeBufferPointer<UInt8>) -> String {

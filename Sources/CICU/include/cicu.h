@@ -29,6 +29,10 @@ enum {
     /// Trim whitespace (Unicode White_Space plus U+200B, U+2060, U+FEFF) from both ends of every
     /// segment and drop segments that become empty.
     CICU_SEGMENT_TRIM_SPACE = 1,
+    /// With a word breaker and TRIM_SPACE, lines of pure ASCII normally skip ICU and go through a
+    /// table-driven copy of ICU's word rules for ASCII (about 10x faster, same result: checked
+    /// against ICU when the breaker is opened). This flag forces ICU for everything.
+    CICU_SEGMENT_NO_ASCII_FAST_PATH = 2,
 };
 
 /// An ICU break iterator plus reusable conversion buffers. Not thread-safe; one per thread.
@@ -48,6 +52,10 @@ void cicu_breaker_close(cicu_breaker *breaker);
 /// Returns NULL and sets *status on failure (ICU error, out of memory, text over 2^30 bytes).
 const int32_t *cicu_breaker_segment(cicu_breaker *breaker, const uint8_t *utf8, int32_t length,
                                     int32_t flags, int32_t *count, int32_t *status);
+
+/// 1 when the breaker's ASCII fast path is on (word breakers whose ICU rules agreed with it on
+/// the probe text at open time), else 0.
+int32_t cicu_breaker_has_ascii_fast_path(const cicu_breaker *breaker);
 
 /// Benchmark baseline: sets the UTF-16 `text` on the iterator and counts its boundaries, doing
 /// nothing else. Returns the count, or -1 and sets *status on failure.
