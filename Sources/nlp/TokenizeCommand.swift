@@ -9,9 +9,10 @@ struct TokenizeCommand: ParsableCommand {
         discussion: """
             Reads UTF-8 text with one sentence (or paragraph) per line from the FILEs, or from \
             standard input when no FILE is given, and writes one line per input line: the tokens \
-            separated by single spaces. Whitespace is dropped, punctuation becomes separate tokens, \
-            and words keep apostrophes and hyphens only where ICU keeps them (don't, l'homme). \
-            Chinese, Japanese and Thai are split into words by ICU's dictionaries.
+            separated by single spaces. Whitespace is dropped and punctuation becomes separate \
+            tokens; words keep inner apostrophes and dots (don't, l'homme, U.S, 3.50) while \
+            hyphenated words are split (e - mail). Chinese, Japanese and Thai are split into \
+            words by ICU's dictionaries.
 
             Lines are split on "\\n" only. Invalid UTF-8 stops the command with \
             'FILE:LINE: invalid UTF-8 ...' on stderr and exit status 1.
