@@ -166,9 +166,23 @@ public final class LineReader {
             byte: badOffset - lineStart + 1, value: block[badOffset])
     }
 
+    /// Number of "\n" bytes, counted 8 bytes at a time (exact zero-byte test on `word ^ 0x0A...`).
     private static func newlineCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        let raw = UnsafeRawPointer(base)
         var n = 0
-        for byte in bytes where byte == 0x0A { n += 1 }
+        var i = 0
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        while i + 8 <= bytes.count {
+            let v = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+            let zeroBytes = ~(((v & low7) &+ low7) | v) & ~low7
+            n += zeroBytes.nonzeroBitCount
+            i += 8
+        }
+        while i < bytes.count {
+            if base[i] == 0x0A { n += 1 }
+            i += 1
+        }
         return n
     }
 

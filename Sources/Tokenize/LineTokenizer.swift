@@ -55,7 +55,8 @@ public final class LineTokenizer {
         let normalizer = tokenizer.normalizer
         let identity = normalizer.isIdentity
         // Without normalization the output is at most 2 bytes per input byte (+ final "\n").
-        if identity { reserveScratch(2 * block.count + 1) } else { out.reserveCapacity(out.count + 2 * block.count + 16) }
+        // + 16: short tokens are copied as two 8-byte words, which may write past their end.
+        if identity { reserveScratch(2 * block.count + 17) } else { out.reserveCapacity(out.count + 2 * block.count + 16) }
         let dst = scratch
         var written = 0
         var lineEnd = LineReader.nextNewline(in: block, from: 0)
@@ -74,8 +75,13 @@ public final class LineTokenizer {
                 if identity {
                     if !atLineStart { dst[written] = 0x20; written += 1 }
                     let src = base + range.lowerBound
-                    if count <= 16 {
-                        for k in 0..<count { dst[written + k] = src[k] }
+                    if count <= 16 && range.lowerBound + 16 <= block.count {
+                        // Copy 16 bytes (stays inside the block); only `count` of them are kept.
+                        let raw = UnsafeRawPointer(src)
+                        let target = UnsafeMutableRawPointer(dst + written)
+                        target.storeBytes(of: raw.loadUnaligned(as: UInt64.self), as: UInt64.self)
+                        target.storeBytes(of: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                                          toByteOffset: 8, as: UInt64.self)
                     } else {
                         (dst + written).update(from: src, count: count)
                     }
