@@ -123,10 +123,6 @@ static int32_t line_end(const uint8_t *s, int32_t p, int32_t length) {
     return nl ? (int32_t)(nl - s) + 1 : length;
 }
 
-/// ASCII stretches shorter than this between non-ASCII lines go to ICU with them, so that mixed
-/// text does not pay one ubrk_setText per line.
-#define ASCII_STRETCH_MINIMUM 2048
-
 const int32_t *cicu_breaker_segment(cicu_breaker *b, const uint8_t *utf8, int32_t length,
                                     int32_t flags, int32_t *count, int32_t *status) {
     *count = 0;
@@ -154,19 +150,9 @@ const int32_t *cicu_breaker_segment(cicu_breaker *b, const uint8_t *utf8, int32_
             pos = regionStart;
             continue;
         }
-        // A region for ICU: the non-ASCII line, extended over following lines while the ASCII
-        // stretches between non-ASCII lines are short.
-        int32_t regionEnd = length;
-        if (fast) {
-            regionEnd = line_end(utf8, regionStart, length);
-            for (;;) {
-                int32_t next = next_non_ascii(utf8, regionEnd, length);
-                if (next == length) break;
-                int32_t nextLine = line_start(utf8, next, regionEnd);
-                if (nextLine - regionEnd >= ASCII_STRETCH_MINIMUM) break;
-                regionEnd = line_end(utf8, next, length);
-            }
-        }
+        // A line with non-ASCII bytes goes to ICU on its own (one ubrk_setText per such line
+        // measured faster on mixed text than grouping lines into larger ICU regions).
+        int32_t regionEnd = fast ? line_end(utf8, regionStart, length) : length;
         int32_t k = icu_segments(b, utf8 + regionStart, regionEnd - regionStart, regionStart, trim,
                                  b->ranges + 2 * n, status);
         if (k < 0) return NULL;

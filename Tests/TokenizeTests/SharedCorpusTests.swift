@@ -5,7 +5,7 @@ import XCTest
 /// Checks on the real corpora in ../shared/corpora; skipped when that folder is absent.
 final class SharedCorpusTests: XCTestCase {
     /// Every token of Multi30k val (en, de) maps back to its bytes, with and without folding, and
-    /// the fast block path agrees with tokenizing line by line.
+    /// the fast block path agrees with tokenizing line by line and with ICU alone.
     func testMulti30kOffsetsAndBlockPath() throws {
         let corpora = try TemporaryFiles.sharedCorpora()
         for language in ["en", "de"] {
@@ -29,6 +29,11 @@ final class SharedCorpusTests: XCTestCase {
             let lineTokenizer = try LineTokenizer(tokenizer: plain)
             try LineReader(path: path, chunkSize: 4096).forEachBlock { block, _ in lineTokenizer.process(block, into: &out) }
             XCTAssertEqual(out, expected)
+            // The ASCII fast path (on in `plain`) gives exactly ICU's tokens.
+            var icuOut: [UInt8] = []
+            let icuOnly = try LineTokenizer(tokenizer: ICUWordTokenizer(locale: language, asciiFastPath: false))
+            try LineReader(path: path).forEachBlock { block, _ in icuOnly.process(block, into: &icuOut) }
+            XCTAssertEqual(icuOut, expected)
         }
     }
 
