@@ -5,6 +5,11 @@ struct NLP: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nlp",
         abstract: "Tokenize, train and run recurrent sequence models.",
-        subcommands: [BenchCommand.self]
+        subcommands: [
+            TokenizeCommand.self,
+            VocabCommand.self,
+            BenchCommand.self,
+            BenchTokenizeCommand.self,
+        ]
     )
 }

@@ -1,0 +1,74 @@
+import Tokenize
+import XCTest
+
+final class LineReaderTests: XCTestCase {
+    private func lines(_ path: String, chunkSize: Int) throws -> [(String, Int)] {
+        var result: [(String, Int)] = []
+        try LineReader(path: path, chunkSize: chunkSize).forEachLine { line, number in
+            result.append((String(decoding: line, as: UTF8.self), number))
+        }
+        return result
+    }
+
+    func testSplitsOnNewlineOnlyAcrossChunkBoundaries() throws {
+        let files = try TemporaryFiles()
+        let text = "first line\n\nthird\u{2028}still third\r\nfünf ünïcödé\nlast without newline"
+        let path = try files.write("a.txt", text)
+        let expected = ["first line", "", "third\u{2028}still third\r", "fünf ünïcödé", "last without newline"]
+        for chunkSize in [1, 2, 3, 7, 64, 1 << 20] {
+            let got = try lines(path, chunkSize: chunkSize)
+            XCTAssertEqual(got.map(\.0), expected, "chunk \(chunkSize)")
+            XCTAssertEqual(got.map(\.1), [1, 2, 3, 4, 5], "chunk \(chunkSize)")
+        }
+    }
+
+    func testEmptyFileAndLoneNewline() throws {
+        let files = try TemporaryFiles()
+        XCTAssertEqual(try lines(files.write("empty.txt", ""), chunkSize: 16).count, 0)
+        XCTAssertEqual(try lines(files.write("nl.txt", "\n"), chunkSize: 16).map(\.0), [""])
+    }
+
+    func testInvalidUTF8ReportsFileLineAndByteAfterDeliveringEarlierLines() throws {
+        let files = try TemporaryFiles()
+        let bytes = Array("good\nstill good\nbad ".utf8) + [0xE2, 0x28, 0xA1] + Array(" end\nnever\n".utf8)
+        let path = try files.write("bad.txt", bytes: bytes)
+        for chunkSize in [4, 1 << 20] {
+            var seen: [String] = []
+            XCTAssertThrowsError(try LineReader(path: path, chunkSize: chunkSize).forEachLine { line, _ in
+                seen.append(String(decoding: line, as: UTF8.self))
+            }) { error in
+                XCTAssertEqual(error as? TokenizeError, .invalidUTF8(path: path, line: 3, byte: 5, value: 0xE2))
+                XCTAssertEqual("\(error)", "\(path):3: invalid UTF-8 at byte 5 of the line (0xE2); the file must be UTF-8 encoded")
+            }
+            XCTAssertEqual(seen, ["good", "still good"], "chunk \(chunkSize)")
+        }
+    }
+
+    func testRejectsOverlongSurrogatesAndTruncatedSequences() throws {
+        let files = try TemporaryFiles()
+        let bad: [[UInt8]] = [[0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE4, 0xB8], [0x80]]
+        for (i, sequence) in bad.enumerated() {
+            let path = try files.write("b\(i).txt", bytes: [0x41] + sequence)
+            XCTAssertThrowsError(try lines(path, chunkSize: 1 << 10), "\(sequence)") { error in
+                XCTAssertEqual(error as? TokenizeError, .invalidUTF8(path: path, line: 1, byte: 2, value: sequence[0]))
+            }
+        }
+        // Valid 4-byte sequences and the largest code points pass.
+        let good = try files.write("good.txt", "𝄞 \u{10FFFF} \u{FFFF} \u{7FF}")
+        XCTAssertEqual(try lines(good, chunkSize: 3).map(\.0), ["𝄞 \u{10FFFF} \u{FFFF} \u{7FF}"])
+    }
+
+    func testMissingFileAndLineLimit() throws {
+        let files = try TemporaryFiles()
+        XCTAssertThrowsError(try LineReader(path: files.path("missing.txt"))) { error in
+            XCTAssertEqual("\(error)", "\(files.path("missing.txt")): cannot open: No such file or directory")
+        }
+        let path = try files.write("long.txt", "short\n" + String(repeating: "x", count: 100) + "\nshort\n")
+        XCTAssertThrowsError(try LineReader(path: path, chunkSize: 8, maximumLineLength: 64).forEachLine { _, _ in }) { error in
+            XCTAssertEqual(error as? TokenizeError, .lineTooLong(path: path, line: 2, limit: 64))
+        }
+        XCTAssertThrowsError(try LineReader(path: files.directory.path).forEachLine { _, _ in }) { error in
+            XCTAssertTrue("\(error)".contains("read failed"), "\(error)")
+        }
+    }
+}
