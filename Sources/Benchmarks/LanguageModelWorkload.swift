@@ -6,8 +6,7 @@ import Tensor
 /// forward, BPTT backward and an optimizer step (torch_anchor.py's `LM`).
 public enum LanguageModelWorkload {
     public static func make(
-        vocabulary V: Int = 8000, embedding E: Int = 256, hidden H: Int = 512, batch B: Int = 64, steps T: Int = 32,
-        update: @escaping ([Parameter<Float>]) -> Void
+        vocabulary V: Int = 8000, embedding E: Int = 256, hidden H: Int = 512, batch B: Int = 64, steps T: Int = 32
     ) -> Workload {
         var generator = SeededGenerator(seed: 0)
         let embedding = Embedding<Float>(vocabularySize: V, dimension: E, name: "emb.weight", generator: &generator)
@@ -19,6 +18,7 @@ public enum LanguageModelWorkload {
         let targets = (0..<(T * B)).map { _ in Int(generator.next() % UInt64(V)) }
         let lengths = [Int](repeating: T, count: B)
         let criterion = SoftmaxCrossEntropy()
+        var optimizer = Adam<Float>(learningRate: 1e-3)   // torch.optim.Adam(lr=1e-3), as the anchor
         let flops = 3 * (gemmFlops(T * B, 4 * H, E) + gemmFlops(T * B, 4 * H, H) + gemmFlops(T * B, V, H))
         return Workload(key: "lstm_train_tok_s", tokens: T * B, flops: flops) {
             for p in parameters { p.zeroGradient() }
@@ -28,7 +28,7 @@ public enum LanguageModelWorkload {
             let hiddenGradient = output.backward(outputGradient: logitsGradient, input: hidden)
             let inputGradient = lstm.backward(outputGradient: hiddenGradient, cache: cache).inputGradient
             embedding.backward(outputGradient: inputGradient, ids: ids)
-            update(parameters)
+            optimizer.step(parameters)
         }
     }
 }

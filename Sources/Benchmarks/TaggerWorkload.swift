@@ -7,7 +7,7 @@ import Tensor
 public enum TaggerWorkload {
     public static func make(
         vocabulary V: Int = 20000, embedding E: Int = 128, hidden H: Int = 256, tags: Int = 9,
-        batch B: Int = 32, steps T: Int = 40, update: @escaping ([Parameter<Float>]) -> Void
+        batch B: Int = 32, steps T: Int = 40
     ) -> (train: Workload, infer: Workload) {
         var generator = SeededGenerator(seed: 0)
         let embedding = Embedding<Float>(vocabularySize: V, dimension: E, name: "emb.weight", generator: &generator)
@@ -21,6 +21,7 @@ public enum TaggerWorkload {
         let targets = (0..<(T * B)).map { _ in Int(generator.next() % UInt64(tags)) }
         let lengths = [Int](repeating: T, count: B)
         let criterion = SoftmaxCrossEntropy()
+        var optimizer = Adam<Float>(learningRate: 1e-3)   // torch.optim.Adam(lr=1e-3), as the anchor
         let forwardFlops = 2 * (gemmFlops(T * B, 4 * H, E) + gemmFlops(T * B, 4 * H, H))
             + 2 * (gemmFlops(T * B, 4 * H, 2 * H) + gemmFlops(T * B, 4 * H, H)) + gemmFlops(T * B, tags, 2 * H)
         let train = Workload(key: "bilstm_tag_train_tok_s", tokens: T * B, flops: 3 * forwardFlops) {
@@ -31,7 +32,7 @@ public enum TaggerWorkload {
             let hiddenGradient = output.backward(outputGradient: logitsGradient, input: hidden)
             let inputGradient = stack.backward(outputGradient: hiddenGradient, cache: cache).inputGradient
             embedding.backward(outputGradient: inputGradient, ids: ids)
-            update(parameters)
+            optimizer.step(parameters)
         }
         let infer = Workload(key: "bilstm_tag_infer_tok_s", tokens: T * B, flops: forwardFlops) {
             let hidden = stack.forward(embedding.forward(ids), lengths: lengths).output

@@ -25,7 +25,13 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Run only the workloads whose key contains this text (e.g. 'infer').")
     var workload: String?
 
+    /// The keys this command reports, as `../shared/bench/torch_anchor.py` names them.
+    static let keys = ["lstm_train_tok_s", "bilstm_tag_train_tok_s", "bilstm_tag_infer_tok_s"]
+
     func validate() throws {
+        if let workload, !Self.keys.contains(where: { $0.contains(workload) }) {
+            throw ValidationError("no workload matches '\(workload)'; the workloads are \(Self.keys.joined(separator: ", "))")
+        }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
     }
@@ -36,9 +42,8 @@ struct BenchCommand: ParsableCommand {
         var details: [String] = []
         let peak = SgemmPeak.measure()
         details.append(String(format: "sgemm peak (1024³): %.1f GFLOP/s", peak))
-        let update = AdamUpdate.make()
-        let lm = LanguageModelWorkload.make(update: update)
-        let tagger = TaggerWorkload.make(update: AdamUpdate.make())
+        let lm = LanguageModelWorkload.make()
+        let tagger = TaggerWorkload.make()
         for workload in [lm, tagger.train, tagger.infer] where self.workload.map(workload.key.contains) ?? true {
             let seconds = workload.secondsPerIteration(iterations: iterations)
             results.append((workload.key, Double(workload.tokens) / seconds))
