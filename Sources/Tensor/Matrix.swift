@@ -79,8 +79,20 @@ public struct Matrix<Scalar: TensorScalar>: Equatable, Sendable {
     /// The transpose, (cols, rows).
     @inlinable
     public var transposed: Matrix {
-        var result = Matrix(rows: cols, cols: rows)
-        for r in 0..<rows { for c in 0..<cols { result.storage[c * rows + r] = storage[r * cols + c] } }
+        var result = Matrix(uninitializedRows: cols, cols: rows)
+        let (rows, cols) = (self.rows, self.cols)
+        storage.withUnsafeBufferPointer { source in
+            result.storage.withUnsafeMutableBufferPointer { target in
+                // 32×32 tiles keep both sides in cache.
+                for r0 in stride(from: 0, to: rows, by: 32) {
+                    for c0 in stride(from: 0, to: cols, by: 32) {
+                        for r in r0..<Swift.min(r0 + 32, rows) {
+                            for c in c0..<Swift.min(c0 + 32, cols) { target[c * rows + r] = source[r * cols + c] }
+                        }
+                    }
+                }
+            }
+        }
         return result
     }
 }
