@@ -3,7 +3,7 @@ import Seq2Seq
 import Tensor
 
 /// `bilstm_tag`: embedding 128 → 2-layer BiLSTM 256 per direction → linear to 9 tags, batch 32,
-/// 40 steps (torch_anchor.py's `Tagger`): training (forward, backward, optimizer step) and inference.
+/// 40 steps (torch_anchor.py's `Tagger`): training (forward, backward, Adam step) and inference.
 public enum TaggerWorkload {
     public static func make(
         vocabulary V: Int = 20000, embedding E: Int = 128, hidden H: Int = 256, tags: Int = 9,
@@ -15,28 +15,23 @@ public enum TaggerWorkload {
             Bidirectional<LSTMCell, Float>(cell: LSTMCell(), inputSize: $0, hiddenSize: H, prefix: "rnn.",
                                            layerIndex: $1, generator: &$2)
         }
-        let output = Linear<Float>(inputSize: 2 * H, outputSize: tags, prefix: "out.", generator: &generator)
-        let parameters = embedding.parameters + stack.parameters + output.parameters
+        let model = TokenClassifier(embedding: embedding, encoder: stack, classes: tags, outputPrefix: "out.",
+                                    generator: &generator)
         let ids = (0..<(T * B)).map { _ in Int(generator.next() % UInt64(V)) }
         let targets = (0..<(T * B)).map { _ in Int(generator.next() % UInt64(tags)) }
         let lengths = [Int](repeating: T, count: B)
-        let criterion = SoftmaxCrossEntropy()
         var optimizer = Adam<Float>(learningRate: 1e-3)   // torch.optim.Adam(lr=1e-3), as the anchor
         let forwardFlops = 2 * (gemmFlops(T * B, 4 * H, E) + gemmFlops(T * B, 4 * H, H))
             + 2 * (gemmFlops(T * B, 4 * H, 2 * H) + gemmFlops(T * B, 4 * H, H)) + gemmFlops(T * B, tags, 2 * H)
         let train = Workload(key: "bilstm_tag_train_tok_s", tokens: T * B, flops: 3 * forwardFlops) {
-            for p in parameters { p.zeroGradient() }
-            let x = embedding.forward(ids)
-            let (hidden, _, cache) = stack.forward(x, lengths: lengths, training: true)
-            let (_, logitsGradient) = criterion(logits: output.forward(hidden), targets: targets)
-            let hiddenGradient = output.backward(outputGradient: logitsGradient, input: hidden)
-            let inputGradient = stack.backward(outputGradient: hiddenGradient, cache: cache).inputGradient
-            embedding.backward(outputGradient: inputGradient, ids: ids)
-            optimizer.step(parameters)
+            model.zeroGradients()
+            let (logits, cache) = model.forward(ids: ids, lengths: lengths, training: true)
+            model.backward(logitsGradient: SoftmaxCrossEntropy()(logits: logits, targets: targets).logitsGradient,
+                           cache: cache)
+            optimizer.step(model.parameters)
         }
         let infer = Workload(key: "bilstm_tag_infer_tok_s", tokens: T * B, flops: forwardFlops) {
-            let hidden = stack.forward(embedding.forward(ids), lengths: lengths).output
-            _ = output.forward(hidden)
+            _ = model.forward(ids: ids, lengths: lengths)
         }
         return (train, infer)
     }

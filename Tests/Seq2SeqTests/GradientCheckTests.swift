@@ -130,11 +130,12 @@ final class GradientCheckTests: XCTestCase {
     /// Embedding → 2-layer BiLSTM (dropout off) → Linear → masked cross-entropy: the whole tagger path.
     func testWholeTaggerModel() {
         var generator = SeededGenerator(seed: 13)
-        let embedding = Embedding<Double>(vocabularySize: 9, dimension: inputSize, paddingIndex: 0, name: "embedding.weight", generator: &generator)
+        let embedding = Embedding<Double>(vocabularySize: 9, dimension: inputSize, paddingIndex: 0,
+                                          name: "embedding.weight", generator: &generator)
         let stack = RecurrentStack(count: 2, inputSize: inputSize, generator: &generator) {
             Bidirectional<LSTMCell, Double>(cell: LSTMCell(), inputSize: $0, hiddenSize: 3, layerIndex: $1, generator: &$2)
         }
-        let output = Linear<Double>(inputSize: stack.outputSize, outputSize: 4, prefix: "output.", generator: &generator)
+        let model = TokenClassifier(embedding: embedding, encoder: stack, classes: 4, generator: &generator)
         let B = lengths.count, T = lengths.max()!
         var ids = [Int](repeating: 0, count: T * B), targets = [Int](repeating: -1, count: T * B)
         for t in 0..<T { for b in 0..<B where t < lengths[b] {
@@ -142,21 +143,14 @@ final class GradientCheckTests: XCTestCase {
             targets[t * B + b] = Int(generator.next() % 4)
         } }
         let criterion = SoftmaxCrossEntropy()
-        func loss() -> Double {
-            let hidden = stack.forward(embedding.forward(ids), lengths: lengths).output
-            return criterion(logits: output.forward(hidden), targets: targets).loss
-        }
-        let parameters = embedding.parameters + stack.parameters + output.parameters
-        for p in parameters { p.zeroGradient() }
-        let x = embedding.forward(ids)
-        let (hidden, _, cache) = stack.forward(x, lengths: lengths)
-        let (_, logitsGradient) = criterion(logits: output.forward(hidden), targets: targets)
-        let hiddenGradient = output.backward(outputGradient: logitsGradient, input: hidden)
-        let inputGradient = stack.backward(outputGradient: hiddenGradient, cache: cache).inputGradient
-        embedding.backward(outputGradient: inputGradient, ids: ids)
+        model.zeroGradients()
+        let (logits, cache) = model.forward(ids: ids, lengths: lengths)
+        model.backward(logitsGradient: criterion(logits: logits, targets: targets).logitsGradient, cache: cache)
         XCTAssertEqual(embedding.table.gradient.rows(0..<1).squaredNorm, 0, "padding row gets no gradient")
-        let errors = GradientCheck().worstErrors(of: parameters, generator: &generator, loss: loss)
-        XCTAssertEqual(errors.count, parameters.count)
+        let errors = GradientCheck().worstErrors(of: model.parameters, generator: &generator) {
+            criterion(logits: model.forward(ids: ids, lengths: lengths).logits, targets: targets).loss
+        }
+        XCTAssertEqual(errors.count, model.parameters.count)
         for (name, error) in errors { XCTAssertLessThan(error, threshold, "tagger: \(name)") }
     }
 }
