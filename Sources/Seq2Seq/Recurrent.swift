@@ -105,7 +105,12 @@ public final class Recurrent<Cell: RecurrentCell, Scalar: TensorScalar>: Paramet
         states.storage.withUnsafeMutableBufferPointer { stateBuffer in
         cellCache.storage.withUnsafeMutableBufferPointer { cacheBuffer in
         output.storage.withUnsafeMutableBufferPointer { outputBuffer in
-        weightHH.value.storage.withUnsafeBufferPointer { whh in
+        // hp_t (B, G·H) += h_{t-1} (B, H; rows S·H apart) · W_hhᵀ, W_hh packed once for all T steps.
+        let stepProduct = weightHH.value.storage.withUnsafeBufferPointer {
+            RepeatedProduct(m: B, k: H, n: GH, lda: SH, ldc: GH, accumulate: true,
+                            weights: $0.baseAddress!, transposed: true)
+        }
+        do {
             let xpBase = xpBuffer.baseAddress!, hpBase = hpBuffer.baseAddress!
             let stateBase = stateBuffer.baseAddress!, cacheBase = cacheBuffer.baseAddress!
             for t in 0..<T {
@@ -113,9 +118,7 @@ public final class Recurrent<Cell: RecurrentCell, Scalar: TensorScalar>: Paramet
                 let cacheStep = cacheBase + t * B * cacheWidth
                 for b in 0..<B { (hpStep + b * GH).update(from: biasHH, count: GH) }
                 let previous = stateBase + t * B * SH, next = previous + B * SH
-                Scalar.gemm(transposeA: false, transposeB: true, m: B, n: GH, k: H,
-                            alpha: 1, a: previous, lda: SH, b: whh.baseAddress!, ldb: H,
-                            beta: 1, c: hpStep, ldc: GH)
+                stepProduct(previous, into: hpStep)   // hp_t += h_{t-1} W_hhᵀ
                 Parallel.forEachChunk(B, minimumPerThread: rowsPerThread) { rows in
                     let first = rows.lowerBound
                     cell.forward(xp: xpStep + first * GH, hp: hpStep + first * GH,
@@ -167,7 +170,12 @@ public final class Recurrent<Cell: RecurrentCell, Scalar: TensorScalar>: Paramet
         previousGradient.storage.withUnsafeMutableBufferPointer { previousBuffer in
         xpGradient.storage.withUnsafeMutableBufferPointer { dxpBuffer in
         hpGradient.storage.withUnsafeMutableBufferPointer { dhpBuffer in
-        weightHH.value.storage.withUnsafeBufferPointer { whh in
+        // ∂L/∂h_{t-1} (B, H; rows S·H apart) += ∂hp_t (B, G·H) · W_hh (G·H, H), W_hh packed once.
+        let stepProduct = weightHH.value.storage.withUnsafeBufferPointer {
+            RepeatedProduct(m: B, k: GH, n: H, lda: GH, ldc: SH, accumulate: true,
+                            weights: $0.baseAddress!, transposed: false)
+        }
+        do {
             let dStep = stepBuffer.baseAddress!
             var dCarry = carryBuffer.baseAddress!, dPrevious = previousBuffer.baseAddress!
             var norms = [Double](repeating: 0, count: T)
@@ -200,10 +208,7 @@ public final class Recurrent<Cell: RecurrentCell, Scalar: TensorScalar>: Paramet
                         hpGradient: dhpStep + first * GH, previousGradient: dPrevious + first * SH,
                         batch: rows.count, hidden: H)
                 }
-                // ∂L/∂h_{t-1} += ∂hp_t · W_hh    (B, G·H) · (G·H, H)
-                Scalar.gemm(transposeA: false, transposeB: false, m: B, n: H, k: GH,
-                            alpha: 1, a: dhpStep, lda: GH, b: whh.baseAddress!, ldb: H,
-                            beta: 1, c: dPrevious, ldc: SH)
+                stepProduct(dhpStep, into: dPrevious)   // ∂L/∂h_{t-1} += ∂hp_t · W_hh
                 // Padded rows pass the carried gradient through unchanged.
                 for b in 0..<B where t >= lengths[b] {
                     (dPrevious + b * SH).update(from: dCarry + b * SH, count: SH)
