@@ -20,7 +20,7 @@ public enum Parallel {
         let maximumThreads: ThreadQuery
     }
 
-    nonisolated(unsafe) static let runtime: Runtime? = {
+    static let runtime: Runtime? = {
         #if canImport(Glibc)
         let everywhere = UnsafeMutableRawPointer(bitPattern: 0)
         guard let parallel = dlsym(everywhere, "GOMP_parallel"),

@@ -8,7 +8,7 @@ import RealModule
 ///
 /// Layers are generic over the scalar so that the very code that trains in `Float` is the code
 /// whose gradients are checked against central differences in `Double`.
-public protocol TensorScalar: Real, BinaryFloatingPoint, SIMDScalar, Sendable {
+public protocol TensorScalar: Real, BinaryFloatingPoint, SIMDScalar, Codable, Sendable {
     /// General matrix product on row-major buffers:
     ///
     ///     C ← α · op(A) · op(B) + β · C,    op(X) = Xᵀ when the matching flag is set
