@@ -17,6 +17,16 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         state = (splitMix(), splitMix(), splitMix(), splitMix())
     }
 
+    /// The generator's exact position, for checkpoints: `SeededGenerator(state:)` continues the
+    /// stream where this one is, so a resumed run draws the same numbers as an uninterrupted one.
+    public var savedState: [UInt64] { [state.0, state.1, state.2, state.3] }
+
+    /// Resumes from `savedState`; nil when it is not four words or all zero (not a valid state).
+    public init?(state words: [UInt64]) {
+        guard words.count == 4, words.contains(where: { $0 != 0 }) else { return nil }
+        state = (words[0], words[1], words[2], words[3])
+    }
+
     @inlinable
     public mutating func next() -> UInt64 {
         let result = rotateLeft(state.1 &* 5, 7) &* 9

@@ -81,6 +81,15 @@ final class MatrixTests: XCTestCase {
         XCTAssertEqual(variance, 1, accuracy: 0.05)
     }
 
+    func testGeneratorStateRoundTripContinuesTheSameStream() {
+        var original = SeededGenerator(seed: 99)
+        for _ in 0..<17 { _ = original.next() }
+        var resumed = SeededGenerator(state: original.savedState)!
+        XCTAssertEqual((0..<10).map { _ in original.next() }, (0..<10).map { _ in resumed.next() })
+        XCTAssertNil(SeededGenerator(state: [0, 0, 0, 0]))
+        XCTAssertNil(SeededGenerator(state: [1, 2, 3]))
+    }
+
     func testInitialisers() {
         var generator = SeededGenerator(seed: 3)
         for (rows, cols) in [(6, 4), (4, 6), (5, 5)] {
