@@ -64,7 +64,7 @@ let package = Package(
             dependencies: ["Tensor", "NLPTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "NLPTestSupport"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Seq2Seq", "NLPTestSupport"]),
         .testTarget(
             name: "Seq2SeqTests",
             dependencies: ["Seq2Seq", "NLPTestSupport"],

@@ -11,8 +11,12 @@ import Tensor
 public final class Embedding<Scalar: TensorScalar>: ParameterOwner {
     public let table: Parameter<Scalar>
     public let paddingIndex: Int?
-    /// A frozen table (e.g. pretrained vectors) gets no gradient and is not offered to optimizers.
-    public var isFrozen: Bool
+    /// A frozen table (e.g. pretrained vectors) gets no gradient and optimizers leave it unchanged;
+    /// it is still one of `parameters`, so model files keep it.
+    public var isFrozen: Bool {
+        get { table.isFrozen }
+        set { table.isFrozen = newValue }
+    }
 
     /// Initialisation as PyTorch's: N(0, 1); the padding row is zero.
     public init(
@@ -26,17 +30,16 @@ public final class Embedding<Scalar: TensorScalar>: ParameterOwner {
         }
         self.table = Parameter(name: name, value: value)
         self.paddingIndex = paddingIndex
-        self.isFrozen = false
     }
 
     /// Wraps given vectors (V, D), for example pretrained ones.
     public init(table value: Matrix<Scalar>, paddingIndex: Int? = nil, name: String = "weight", frozen: Bool = false) {
         self.table = Parameter(name: name, value: value)
         self.paddingIndex = paddingIndex
-        self.isFrozen = frozen
+        self.table.isFrozen = frozen
     }
 
-    public var parameters: [Parameter<Scalar>] { isFrozen ? [] : [table] }
+    public var parameters: [Parameter<Scalar>] { [table] }
     public var vocabularySize: Int { table.value.rows }
     public var dimension: Int { table.value.cols }
 

@@ -81,6 +81,15 @@ public final class Recurrent<Cell: RecurrentCell, Scalar: TensorScalar>: Paramet
         let T = input.rows / B
         precondition(lengths.allSatisfy { $0 >= 0 && $0 <= T }, "lengths \(lengths) outside 0...\(T)")
         let cellWidth = Cell.cacheCount * H
+        // Padded input rows are zeroed once here, so whatever they held (even NaN) reaches neither
+        // the projections nor, through ∂W_ih = ∂XPᵀ X, the gradients.
+        var input = input
+        for t in 0..<T { for b in 0..<B where t >= lengths[b] {
+            let row = (t * B + b) * inputSize
+            if input.storage[row..<(row + inputSize)].contains(where: { $0 != 0 }) {
+                input.storage.replaceSubrange(row..<(row + inputSize), with: repeatElement(0, count: inputSize))
+            }
+        } }
 
         var xp = Matrix.product(input, weightIH.value, transposeB: true)   // (T·B, G·H)
         xp.addRowVector(biasIH.value)
@@ -207,6 +216,12 @@ public final class Recurrent<Cell: RecurrentCell, Scalar: TensorScalar>: Paramet
                         hp: hpStep + first * GH, xpGradient: dxpStep + first * GH,
                         hpGradient: dhpStep + first * GH, previousGradient: dPrevious + first * SH,
                         batch: rows.count, hidden: H)
+                }
+                // Padded rows got a zero gradient, but 0 · NaN = NaN: zero their ∂xp, ∂hp outright, so
+                // whatever a padded input holds cannot reach the weight gradients.
+                for b in 0..<B where t >= lengths[b] {
+                    (dxpStep + b * GH).update(repeating: 0, count: GH)
+                    (dhpStep + b * GH).update(repeating: 0, count: GH)
                 }
                 stepProduct(dhpStep, into: dPrevious)   // ∂L/∂h_{t-1} += ∂hp_t · W_hh
                 // Padded rows pass the carried gradient through unchanged.

@@ -30,6 +30,7 @@ public final class RecurrentStack<Layer: SequenceLayer>: ParameterOwner {
         self.layers = layers
         self.dropout = Dropout(rate: dropout)
         self.generator = generator.split()
+        requireUniqueParameterNames()
     }
 
     public var parameters: [Parameter<Scalar>] { layers.flatMap(\.parameters) }

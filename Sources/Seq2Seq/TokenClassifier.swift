@@ -21,6 +21,7 @@ public final class TokenClassifier<Layer: SequenceLayer>: ParameterOwner {
         self.encoder = encoder
         self.output = Linear(inputSize: encoder.outputSize, outputSize: classes, prefix: outputPrefix,
                              generator: &generator)
+        requireUniqueParameterNames()
     }
 
     public var parameters: [Parameter<Scalar>] { embedding.parameters + encoder.parameters + output.parameters }

@@ -2,7 +2,9 @@
 import Glibc
 #endif
 
-/// Process-wide settings of the numeric core: call `configure(threads:)` once at start-up.
+/// Settings of the numeric core: call `configure(threads:)` once at start-up, on the thread that
+/// will run the training or inference (OpenMP's thread count is a per-thread setting: a thread that
+/// did not call it keeps OpenMP's default, the number of cores).
 public enum NumericRuntime {
     /// - Sets the number of threads oneDNN's matrix products use. oneDNN on Debian runs on OpenMP
     ///   (libgomp), which reads `OMP_NUM_THREADS` once when loaded; changing it later needs

@@ -10,6 +10,9 @@ public final class Parameter<Scalar: TensorScalar> {
     public var value: Matrix<Scalar>
     /// ∂loss/∂value, accumulated (`+=`) by backward passes; cleared by `zeroGradient()`.
     public var gradient: Matrix<Scalar>
+    /// A frozen parameter (e.g. pretrained vectors kept fixed) is saved and loaded with the others
+    /// but left unchanged by optimizers.
+    public var isFrozen = false
 
     public init(name: String, value: Matrix<Scalar>, shape: [Int]? = nil) {
         let shape = shape ?? [value.rows, value.cols]
@@ -32,6 +35,14 @@ public protocol ParameterOwner {
 
 extension ParameterOwner {
     public func zeroGradients() { for p in parameters { p.zeroGradient() } }
+
+    /// Stops with the offending names if two parameters share a name: files, optimizer state and
+    /// PyTorch interchange are all keyed by name, so a collision would silently merge them.
+    public func requireUniqueParameterNames() {
+        var seen = Set<String>(), repeated: [String] = []
+        for p in parameters where !seen.insert(p.name).inserted { repeated.append(p.name) }
+        precondition(repeated.isEmpty, "parameter names used more than once: \(repeated) (give layers distinct prefixes)")
+    }
 
     /// The parameter called `name`, if any.
     public func parameter(named name: String) -> Parameter<Scalar>? {

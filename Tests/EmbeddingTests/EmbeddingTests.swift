@@ -1,5 +1,6 @@
 import Embedding
 import Foundation
+import Seq2Seq
 import Tensor
 import XCTest
 
@@ -15,11 +16,20 @@ final class EmbeddingTests: XCTestCase {
         XCTAssertEqual(embedding.table.gradient.storage, [0, 0, 0, 0, 3, 4, 4, 5])
     }
 
-    func testFrozenTableGetsNoGradientAndIsNotTrainable() {
+    func testFrozenTableGetsNoGradientIsNotUpdatedButIsSaved() throws {
         let embedding = Embedding(table: Matrix<Float>(rows: 3, cols: 2, repeating: 1), frozen: true)
         embedding.backward(outputGradient: Matrix(rows: 1, cols: 2, repeating: 5), ids: [1])
         XCTAssertEqual(embedding.table.gradient.squaredNorm, 0)
-        XCTAssertTrue(embedding.parameters.isEmpty)
+        // An optimizer leaves it alone even when a gradient is present ...
+        embedding.table.gradient = Matrix(rows: 3, cols: 2, repeating: 1)
+        var optimizer = SGD<Float>(learningRate: 0.5)
+        optimizer.step(embedding.parameters)
+        XCTAssertEqual(embedding.table.value.storage, [Float](repeating: 1, count: 6))
+        // ... but it is one of the parameters, so model files keep it.
+        XCTAssertEqual(embedding.parameters.map(\.name), ["weight"])
+        embedding.isFrozen = false
+        optimizer.step(embedding.parameters)
+        XCTAssertEqual(embedding.table.value.storage, [Float](repeating: 0.5, count: 6))
     }
 
     func testPaddingRowIsZeroAtInitialisation() {

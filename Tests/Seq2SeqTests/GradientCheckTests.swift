@@ -26,6 +26,21 @@ final class GradientCheckTests: XCTestCase {
         checkStack(VanillaCell(activation: .relu), merge: .sum)
     }
 
+    /// B = 1, T = 1, and rows of length 0 (state carried through every step).
+    func testEdgeLengthsForEveryCell() {
+        for lengths in [[1], [4, 0, 2, 1], [0, 3]] {
+            var generator = SeededGenerator(seed: 17)
+            let lstm = RecurrentStack(count: 2, inputSize: inputSize, generator: &generator) {
+                Bidirectional<LSTMCell, Double>(cell: LSTMCell(), inputSize: $0, hiddenSize: 3, layerIndex: $1, generator: &$2)
+            }
+            checkSequenceModel(lstm, name: "lstm lengths \(lengths)", lengths: lengths, generator: &generator)
+            let gru = RecurrentStack(count: 1, inputSize: inputSize, generator: &generator) {
+                Recurrent<GRUCell, Double>(cell: GRUCell(), inputSize: $0, hiddenSize: 3, suffix: "_l\($1)", generator: &$2)
+            }
+            checkSequenceModel(gru, name: "gru lengths \(lengths)", lengths: lengths, generator: &generator)
+        }
+    }
+
     func checkRecurrent<Cell: RecurrentCell>(_ cell: Cell) {
         var generator = SeededGenerator(seed: 7)
         let layer = Recurrent<Cell, Double>(cell: cell, inputSize: inputSize, hiddenSize: hiddenSize,
@@ -46,8 +61,9 @@ final class GradientCheckTests: XCTestCase {
     /// L = Σ out ⊙ R + Σ_i final_i ⊙ Q_i, differentiated with respect to every parameter, the input
     /// and the initial states.
     func checkSequenceModel<Layer: SequenceLayer>(
-        _ stack: RecurrentStack<Layer>, name: String, generator: inout SeededGenerator
+        _ stack: RecurrentStack<Layer>, name: String, lengths: [Int]? = nil, generator: inout SeededGenerator
     ) where Layer.Scalar == Double {
+        let lengths = lengths ?? self.lengths
         let B = lengths.count, T = lengths.max()!
         let input = Parameter(name: "input", value: Matrix<Double>.normal(
             rows: T * B, cols: inputSize, standardDeviation: 1, using: &generator))

@@ -1,3 +1,4 @@
+import NLPTestSupport
 import Seq2Seq
 import Tensor
 import XCTest
@@ -79,7 +80,8 @@ final class RecurrentReferenceTests: XCTestCase {
     func assertClose(_ ours: [Float], _ theirs: [Float], _ what: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(ours.count, theirs.count, "\(what): sizes", file: file, line: line)
         var worst: Float = 0
-        for (a, b) in zip(ours, theirs) { worst = max(worst, abs(a - b) / max(abs(b), 1)) }
+        for (a, b) in zip(ours, theirs) { worst = worse(worst, abs(a - b) / max(abs(b), 1)) }
+        XCTAssertFalse(worst.isNaN, "\(what): NaN", file: file, line: line)
         XCTAssertLessThanOrEqual(worst, tolerance, "\(what): worst error \(worst)", file: file, line: line)
     }
 }

@@ -39,7 +39,7 @@ public protocol Optimizer {
 }
 
 extension Optimizer {
-    /// Updates every parameter from its gradient (which is left as it is).
+    /// Updates every parameter that is not frozen from its gradient (which is left as it is).
     @inlinable
     public mutating func step(_ parameters: [Parameter<Scalar>]) {
         // Work on the state out of `self`, so that `applySingle` (which reads `self`) and the
@@ -49,7 +49,11 @@ extension Optimizer {
         defer { swap(&working, &state) }
 
         working.stepCount += 1
+        var names = Set<String>()
         for parameter in parameters {
+            precondition(names.insert(parameter.name).inserted,
+                         "parameter name \(parameter.name) used twice: its optimizer state would be shared")
+            if parameter.isFrozen { continue }
             precondition(parameter.gradient.rows == parameter.value.rows
                          && parameter.gradient.cols == parameter.value.cols,
                          "\(parameter.name): gradient shape differs from the value's")
