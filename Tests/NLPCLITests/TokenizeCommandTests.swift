@@ -20,6 +20,17 @@ final class TokenizeCommandTests: XCTestCase {
         XCTAssertEqual(result.output, "das ﬁnale istanbul .\n")
     }
 
+    func testNarrowNoBreakSpaceSeparatesTokens() throws {
+        let plain = try NLPRunner.run(["tokenize", "--locale", "fr"], input: "10\u{202F}000 km\n")
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertEqual(plain.output, "10 000 km\n")
+        // With NFKC, U+202F would become an ASCII space inside one token: check the token list.
+        let nfkc = try NLPRunner.run(["tokenize", "--locale", "fr", "--normalize", "nfkc", "--offsets"],
+                                     input: "10\u{202F}000 km\n")
+        XCTAssertEqual(nfkc.status, 0, nfkc.stderr)
+        XCTAssertEqual(nfkc.output, #"[{"text":"10","start":0,"end":2},{"text":"000","start":5,"end":8},{"text":"km","start":9,"end":11}]"# + "\n")
+    }
+
     func testOffsetsAndSentences() throws {
         let result = try NLPRunner.run(["tokenize", "--offsets", "--sentences"], input: "Hi, you. Bye!\n")
         XCTAssertEqual(result.status, 0, result.stderr)

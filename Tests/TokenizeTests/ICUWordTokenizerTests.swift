@@ -35,6 +35,18 @@ final class ICUWordTokenizerTests: XCTestCase {
         }
     }
 
+    /// ICU keeps U+202F (Word_Break=ExtendNumLet) inside "10<U+202F>000"; the tokenizer must split
+    /// there, because no token may contain whitespace (NFKC would turn it into an ASCII space).
+    func testWhitespaceInsideAnICUSegmentSplitsTheToken() throws {
+        let text = "10\u{202F}000 km"
+        for normalizer in [TextNormalizer(), TextNormalizer(form: .nfkc)] {
+            let tokens = try ICUWordTokenizer(locale: "fr", normalizer: normalizer).tokenize(text)
+            XCTAssertEqual(tokens.map(\.text), ["10", "000", "km"], "\(normalizer)")
+            // "10" = bytes 0-1, U+202F = 2-4, "000" = 5-7, " " = 8, "km" = 9-10.
+            XCTAssertEqual(tokens.map(\.range), [0..<2, 5..<8, 9..<11], "\(normalizer)")
+        }
+    }
+
     func testOffsetsAreUTF8ByteOffsets() throws {
         let tokens = try ICUWordTokenizer().tokenize("Grüße, 世界 👍🏾!")
         XCTAssertEqual(tokens.map(\.text), ["Grüße", ",", "世界", "👍🏾", "!"])
