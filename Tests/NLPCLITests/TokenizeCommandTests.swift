@@ -31,6 +31,12 @@ final class TokenizeCommandTests: XCTestCase {
         XCTAssertEqual(nfkc.output, #"[{"text":"10","start":0,"end":2},{"text":"000","start":5,"end":8},{"text":"km","start":9,"end":11}]"# + "\n")
     }
 
+    func testThreeLetterTurkishLocaleLowercasesAlike() throws {
+        let result = try NLPRunner.run(["tokenize", "--lower", "--locale", "tur"], input: "IRMAK IŞIK\n")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.output, "ırmak ışık\n")
+    }
+
     func testOffsetsAndSentences() throws {
         let result = try NLPRunner.run(["tokenize", "--offsets", "--sentences"], input: "Hi, you. Bye!\n")
         XCTAssertEqual(result.status, 0, result.stderr)
