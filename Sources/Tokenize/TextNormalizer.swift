@@ -102,7 +102,10 @@ public struct TextNormalizer: Hashable, Sendable {
         case .fold: caseop = Int32(CICU_CASE_FOLD)
         }
         // Expansion is rare and bounded (NFKC of U+FDFA is 18 code points); retry once if needed.
-        var capacity = 3 * text.count + 16
+        // The shim takes Int32 sizes: clamp the first guess, and on overflow it reports the
+        // required length (ICU preflighting), which the second attempt uses.
+        precondition(text.count <= Int(Int32.max), "token of \(text.count) bytes is too long for ICU")
+        var capacity = min(3 * text.count + 16, Int(Int32.max))
         for _ in 0..<2 {
             let written: Int32 = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
                 var status: Int32 = 0
