@@ -52,6 +52,15 @@ public final class LineReader {
         self.maximumLineLength = maximumLineLength
     }
 
+    /// Checks that `path` can be opened for reading (it exists and is readable), without keeping
+    /// it open: lets a tool check all its inputs up front, then open them one at a time.
+    /// - Throws: the `TokenizeError.cannotOpen` that `init(path:)` would throw.
+    public static func checkReadable(_ path: String) throws(TokenizeError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .cannotOpen(path: path, reason: systemError()) }
+        close(fd)
+    }
+
     /// Reads standard input; error messages call it `<stdin>`.
     public init(standardInputWithChunkSize chunkSize: Int = 1 << 20, maximumLineLength: Int = LineReader.defaultMaximumLineLength) {
         precondition(chunkSize > 0 && maximumLineLength > 0)

@@ -68,6 +68,24 @@ final class TokenizeCommandTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("missing.txt: cannot open: No such file or directory"), result.stderr)
     }
 
+    /// Files are opened one at a time: far more files than the descriptor limit allows at once.
+    func testMoreFilesThanTheOpenFileLimit() throws {
+        let dir = try TemporaryDirectory()
+        let files = try (0..<200).map { try dir.write("f\($0).txt", "w\($0), x\n") }
+        let result = try NLPRunner.run(["tokenize"] + files, openFileLimit: 64)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.output, (0..<200).map { "w\($0) , x\n" }.joined())
+        let vocab = dir.path("v.txt")
+        let build = try NLPRunner.run(["vocab", "build", "-o", vocab] + files, openFileLimit: 64)
+        XCTAssertEqual(build.status, 0, build.stderr)
+        XCTAssertTrue(build.output.contains("from 600 tokens in 200 files"), build.output)
+        // A missing file among many still fails before any output.
+        let missing = try NLPRunner.run(["tokenize"] + files + [dir.path("missing.txt")], openFileLimit: 64)
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertEqual(missing.output, "")
+        XCTAssertTrue(missing.stderr.contains("missing.txt: cannot open: No such file or directory"), missing.stderr)
+    }
+
     func testEmptyFileGivesEmptyOutput() throws {
         let dir = try TemporaryDirectory()
         let result = try NLPRunner.run(["tokenize", dir.write("empty.txt", "")])
