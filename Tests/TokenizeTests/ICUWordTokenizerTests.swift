@@ -1,3 +1,4 @@
+import Foundation
 import Tokenize
 import XCTest
 
@@ -24,9 +25,16 @@ final class ICUWordTokenizerTests: XCTestCase {
                 let tokenizer = try ICUWordTokenizer(locale: sample.locale, normalizer: normalizer)
                 let tokens = tokenizer.tokenize(sample.text)
                 XCTAssertEqual(tokens.map(\.range), plain.map(\.range), "\(sample.name) \(normalizer)")
+                // The text check must not compare the normalizer with itself: for NFC + lowercase
+                // the expectation comes from Swift and Foundation (String.lowercased() and
+                // precomposedStringWithCanonicalMapping), which agree with ICU's root lowercasing
+                // on these samples (no Turkic/Lithuanian locale, no Greek final sigma).
+                guard normalizer.form == .nfc && normalizer.caseMapping == .lowercase else { continue }
                 for token in tokens {
                     let original = String(decoding: bytes[token.range], as: UTF8.self)
-                    XCTAssertEqual(tokenizer.normalizer.apply(original), token.text, "\(sample.name) \(normalizer)")
+                    let expected = original.lowercased().precomposedStringWithCanonicalMapping
+                    XCTAssertEqual(Array(token.text.unicodeScalars), Array(expected.unicodeScalars),
+                                   "\(sample.name) \(normalizer)")
                 }
             }
             for token in plain {
