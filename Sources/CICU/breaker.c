@@ -18,6 +18,7 @@ struct cicu_breaker {
     int32_t *ranges;    // 2 per segment
     int64_t rangeCapacity;
     int asciiFastPath;  // word breaker whose ICU rules match ascii_word_segments (see probe)
+    int word;           // a word breaker: trimming also splits segments at inner whitespace
 };
 
 static int probe_ascii_fast_path(cicu_breaker *b);
@@ -36,6 +37,7 @@ cicu_breaker *cicu_breaker_open(int32_t kind, const char *locale, int32_t *statu
     cicu_breaker *b = calloc(1, sizeof *b);
     if (!b) { ubrk_close(it); *status = U_MEMORY_ALLOCATION_ERROR; return NULL; }
     b->iterator = it;
+    b->word = kind == CICU_BREAK_WORD;
     b->asciiFastPath = kind == CICU_BREAK_WORD && probe_ascii_fast_path(b);
     *status = U_ZERO_ERROR;
     return b;
@@ -98,13 +100,18 @@ static int32_t icu_segments(cicu_breaker *b, const uint8_t *utf8, int32_t length
     for (int32_t end = ubrk_next(b->iterator); end != UBRK_DONE; end = ubrk_next(b->iterator)) {
         int32_t a = start, e = end;
         start = end;
-        if (!trim) {
+        if (trim && !b->word) {  // sentences keep their inner spaces: trim the ends only
+            while (a < e && is_separator(text[a])) a++;
+            while (e > a && is_separator(text[e - 1])) e--;
+            if (a == e) continue;
+        }
+        if (!trim || !b->word) {
             out[2 * n] = base + (ascii ? a : byteOf[a]);
             out[2 * n + 1] = base + (ascii ? e : byteOf[e]);
             n++;
             continue;
         }
-        // Drop separators at both ends AND split at whitespace inside the segment: ICU keeps
+        // Words: drop separators at both ends AND split at whitespace inside the segment: ICU keeps
         // U+202F (Word_Break=ExtendNumLet) inside words such as "10<U+202F>000", but no token
         // may contain whitespace. Every piece holds at least one unit, so n stays <= length.
         while (a < e) {
