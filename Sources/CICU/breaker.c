@@ -18,6 +18,7 @@ struct cicu_breaker {
     int32_t *ranges;    // 2 per segment
     int64_t rangeCapacity;
     int asciiFastPath;  // word breaker whose ICU rules match ascii_word_segments (see probe)
+    int word;           // a word breaker: trimming also splits segments at inner whitespace
 };
 
 static int probe_ascii_fast_path(cicu_breaker *b);
@@ -36,6 +37,7 @@ cicu_breaker *cicu_breaker_open(int32_t kind, const char *locale, int32_t *statu
     cicu_breaker *b = calloc(1, sizeof *b);
     if (!b) { ubrk_close(it); *status = U_MEMORY_ALLOCATION_ERROR; return NULL; }
     b->iterator = it;
+    b->word = kind == CICU_BREAK_WORD;
     b->asciiFastPath = kind == CICU_BREAK_WORD && probe_ascii_fast_path(b);
     *status = U_ZERO_ERROR;
     return b;
@@ -71,6 +73,13 @@ static inline int is_separator(UChar c) {
     return c == 0x200B || c == 0x2060 || c == 0xFEFF || u_isUWhiteSpace(c);
 }
 
+/// Whitespace that splits a segment from the inside: Unicode White_Space only. (U+2060 and U+FEFF
+/// are Word_Break=Format, so inside a word they are kept as ICU left them.)
+static inline int is_inner_space(UChar c) {
+    if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0D);
+    return u_isUWhiteSpace(c);
+}
+
 /// Segments [0, length) of `utf8` with ICU, writing ranges offset by `base` to out; returns the
 /// number of segments or -1 with *status set.
 static int32_t icu_segments(cicu_breaker *b, const uint8_t *utf8, int32_t length, int32_t base,
@@ -91,14 +100,30 @@ static int32_t icu_segments(cicu_breaker *b, const uint8_t *utf8, int32_t length
     for (int32_t end = ubrk_next(b->iterator); end != UBRK_DONE; end = ubrk_next(b->iterator)) {
         int32_t a = start, e = end;
         start = end;
-        if (trim) {
+        if (trim && !b->word) {  // sentences keep their inner spaces: trim the ends only
             while (a < e && is_separator(text[a])) a++;
             while (e > a && is_separator(text[e - 1])) e--;
             if (a == e) continue;
         }
-        out[2 * n] = base + (ascii ? a : byteOf[a]);
-        out[2 * n + 1] = base + (ascii ? e : byteOf[e]);
-        n++;
+        if (!trim || !b->word) {
+            out[2 * n] = base + (ascii ? a : byteOf[a]);
+            out[2 * n + 1] = base + (ascii ? e : byteOf[e]);
+            n++;
+            continue;
+        }
+        // Words: drop separators at both ends AND split at whitespace inside the segment: ICU keeps
+        // U+202F (Word_Break=ExtendNumLet) inside words such as "10<U+202F>000", but no token
+        // may contain whitespace. Every piece holds at least one unit, so n stays <= length.
+        while (a < e) {
+            while (a < e && is_separator(text[a])) a++;
+            if (a == e) break;
+            int32_t p = a;
+            while (p < e && !is_inner_space(text[p])) p++;
+            out[2 * n] = base + (ascii ? a : byteOf[a]);
+            out[2 * n + 1] = base + (ascii ? p : byteOf[p]);
+            n++;
+            a = p;
+        }
     }
     return n;
 }

@@ -8,11 +8,10 @@ import Darwin
 /// renames it over the destination, so readers (and a crash or error midway) never see a
 /// half-written file. On failure the temporary file is removed and the destination is untouched.
 enum AtomicFileWriter {
-    /// Writes `bytes` to `path` atomically.
+    /// Writes `bytes` to `path` atomically. Errors name `path`, never the temporary file.
     static func write(_ bytes: [UInt8], to path: String) throws(TokenizeError) {
-        let temporary = temporaryPath(for: path)
+        let (writer, temporary) = try createTemporary(for: path)
         do {
-            let writer = try BufferedWriter(path: temporary, threshold: 1 << 20)
             writer.buffer = bytes
             try writer.synchronize()
         } catch {
@@ -26,11 +25,28 @@ enum AtomicFileWriter {
         }
     }
 
-    /// `dir/.name.tmp.<pid>` beside `path`.
+    /// Creates a new temporary file beside `path` with O_EXCL | O_NOFOLLOW (so an existing file or
+    /// symbolic link of that name is never followed, truncated or reused) under a random name,
+    /// trying another name when one exists. The writer reports errors under `path`.
+    static func createTemporary(for path: String) throws(TokenizeError) -> (BufferedWriter, String) {
+        for _ in 0..<100 {
+            let temporary = temporaryPath(for: path)
+            let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+            if fd >= 0 {
+                return (BufferedWriter(ownedDescriptor: fd, name: path, threshold: 1 << 20), temporary)
+            }
+            if errno == EEXIST || errno == EINTR { continue }
+            throw .cannotOpen(path: path, reason: LineReader.systemError())
+        }
+        throw .cannotOpen(path: path, reason: "no unused temporary file name found beside it")
+    }
+
+    /// `dir/.name.tmp.<pid>.<random hex>` beside `path`.
     static func temporaryPath(for path: String) -> String {
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        return "\(directory).\(name).tmp.\(getpid())"
+        let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        return "\(directory).\(name).tmp.\(getpid()).\(suffix)"
     }
 }

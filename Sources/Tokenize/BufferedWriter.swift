@@ -39,6 +39,15 @@ public final class BufferedWriter {
         buffer.reserveCapacity(threshold * 2)
     }
 
+    /// Takes ownership of `descriptor` (closed on deinit); errors call the file `name`.
+    init(ownedDescriptor descriptor: Int32, name: String, threshold: Int = 1 << 16) {
+        self.fd = descriptor
+        self.name = name
+        self.ownsDescriptor = true
+        self.threshold = threshold
+        buffer.reserveCapacity(threshold * 2)
+    }
+
     deinit {
         if ownsDescriptor { close(fd) }
     }

@@ -13,7 +13,11 @@ import CICU
 /// - Every line is checked to be valid UTF-8 before it is handed out; the first invalid line
 ///   throws `TokenizeError.invalidUTF8` naming the file, the line number and the byte, after all
 ///   lines before it were delivered.
-/// - A line longer than `maximumLineLength` throws `TokenizeError.lineTooLong`.
+/// - A line longer than `maximumLineLength` bytes (not counting its "\n") throws
+///   `TokenizeError.lineTooLong`; a line of exactly `maximumLineLength` bytes is accepted. The
+///   buffer grows to at most `maximumLineLength + 1` bytes (the line plus its "\n"), so blocks
+///   handed out are never longer than that. The default, 2^30 - 1 bytes, keeps every block within
+///   the 2^30-byte limit of the ICU segmenter.
 ///
 /// ```swift
 /// let reader = try LineReader(path: "train.en")
@@ -26,15 +30,19 @@ public final class LineReader {
     public let path: String
     /// Bytes requested from the system per read.
     public let chunkSize: Int
-    /// Longest accepted line, in bytes.
+    /// Longest accepted line, in bytes, not counting its "\n".
     public let maximumLineLength: Int
+    /// The default `maximumLineLength`: 2^30 - 1 bytes, so a block (line plus "\n") stays within
+    /// the segmenter's 2^30-byte limit.
+    public static let defaultMaximumLineLength = (1 << 30) - 1
     private let fd: Int32
     private let ownsDescriptor: Bool
 
     /// Opens `path` for reading.
     /// - Throws: `TokenizeError.cannotOpen` when the file is missing or unreadable.
-    public init(path: String, chunkSize: Int = 1 << 20, maximumLineLength: Int = 1 << 30) throws(TokenizeError) {
+    public init(path: String, chunkSize: Int = 1 << 20, maximumLineLength: Int = LineReader.defaultMaximumLineLength) throws(TokenizeError) {
         precondition(chunkSize > 0 && maximumLineLength > 0)
+        precondition(chunkSize <= maximumLineLength, "chunkSize must not exceed maximumLineLength")
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw .cannotOpen(path: path, reason: Self.systemError()) }
         self.path = path
@@ -44,9 +52,19 @@ public final class LineReader {
         self.maximumLineLength = maximumLineLength
     }
 
+    /// Checks that `path` can be opened for reading (it exists and is readable), without keeping
+    /// it open: lets a tool check all its inputs up front, then open them one at a time.
+    /// - Throws: the `TokenizeError.cannotOpen` that `init(path:)` would throw.
+    public static func checkReadable(_ path: String) throws(TokenizeError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .cannotOpen(path: path, reason: systemError()) }
+        close(fd)
+    }
+
     /// Reads standard input; error messages call it `<stdin>`.
-    public init(standardInputWithChunkSize chunkSize: Int = 1 << 20, maximumLineLength: Int = 1 << 30) {
+    public init(standardInputWithChunkSize chunkSize: Int = 1 << 20, maximumLineLength: Int = LineReader.defaultMaximumLineLength) {
         precondition(chunkSize > 0 && maximumLineLength > 0)
+        precondition(chunkSize <= maximumLineLength, "chunkSize must not exceed maximumLineLength")
         self.path = "<stdin>"
         self.fd = 0
         self.ownsDescriptor = false
@@ -71,11 +89,12 @@ public final class LineReader {
         var atEnd = false
         while !atEnd {
             if filled == capacity {
-                // The buffer holds part of one line only: grow it.
-                guard capacity < maximumLineLength else {
+                // The buffer holds part of one line only (no "\n"): grow it. It needs room for
+                // maximumLineLength bytes plus the "\n"; full at that size means the line is longer.
+                guard capacity <= maximumLineLength else {
                     throw TokenizeError.lineTooLong(path: path, line: lineNumber, limit: maximumLineLength)
                 }
-                let grown = min(capacity * 2, maximumLineLength)
+                let grown = min(capacity * 2, maximumLineLength + 1)
                 let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
                 bigger.update(from: storage, count: filled)
                 storage.deallocate()

@@ -9,7 +9,8 @@ import CICU
 ///
 /// Tokenizers apply the normalizer to each token's text after breaking the ORIGINAL text, so token
 /// offsets always point into the original bytes. Pure-ASCII tokens take a fast path that never
-/// leaves Swift (ASCII is already NFC/NFKC; its lowercase is plain ASCII except under `tr`/`az`).
+/// leaves Swift (ASCII is already NFC/NFKC; its lowercase is plain ASCII except under `tr`/`az`,
+/// also spelled `tur`/`aze`).
 public struct TextNormalizer: Hashable, Sendable {
     /// Unicode normalization form.
     public enum Form: String, CaseIterable, Hashable, Sendable {
@@ -49,7 +50,8 @@ public struct TextNormalizer: Hashable, Sendable {
     /// Whether ASCII lowercasing differs from plain A-Z → a-z (Turkish and Azerbaijani dotless i).
     private var asciiLowercaseIsLocaleSensitive: Bool {
         let language = locale.prefix { $0 != "_" && $0 != "-" && $0 != "@" }.lowercased()
-        return language == "tr" || language == "az"
+        // ICU applies the Turkic rules for the 3-letter codes too (`tur`, `aze`).
+        return language == "tr" || language == "az" || language == "tur" || language == "aze"
     }
 
     /// Returns `text` normalized.
@@ -100,7 +102,10 @@ public struct TextNormalizer: Hashable, Sendable {
         case .fold: caseop = Int32(CICU_CASE_FOLD)
         }
         // Expansion is rare and bounded (NFKC of U+FDFA is 18 code points); retry once if needed.
-        var capacity = 3 * text.count + 16
+        // The shim takes Int32 sizes: clamp the first guess, and on overflow it reports the
+        // required length (ICU preflighting), which the second attempt uses.
+        precondition(text.count <= Int(Int32.max), "token of \(text.count) bytes is too long for ICU")
+        var capacity = min(3 * text.count + 16, Int(Int32.max))
         for _ in 0..<2 {
             let written: Int32 = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
                 var status: Int32 = 0

@@ -47,12 +47,15 @@ struct TokenizeCommand: ParsableCommand {
         let lineTokenizer = try LineTokenizer(
             tokenizer: options.makeTokenizer(), format: offsets ? .jsonOffsets : .text,
             splitSentences: sentences)
-        // Open everything first, so a missing file fails before any output.
-        let readers = try files.isEmpty ? [LineReader(standardInputWithChunkSize: 1 << 20)]
-            : files.map { try LineReader(path: $0) }
+        // Check every file first, so a missing one fails before any output; then open and read
+        // them one at a time (at most one descriptor open, whatever the number of files).
+        for file in files { try LineReader.checkReadable(file) }
         let writer = BufferedWriter(standardOutputWithThreshold: 1 << 16)
         do {
-            for reader in readers {
+            let inputs: [String?] = files.isEmpty ? [nil] : files
+            for input in inputs {
+                let reader = try input.map { try LineReader(path: $0) }
+                    ?? LineReader(standardInputWithChunkSize: 1 << 20)
                 try reader.forEachBlock { block, _ in
                     lineTokenizer.process(block, into: &writer.buffer)
                     try writer.flushIfFull()

@@ -46,9 +46,11 @@ struct VocabBuildCommand: ParsableCommand {
 
     func run() throws {
         let tokenizer = try options.makeTokenizer()
-        let readers = try files.map { try LineReader(path: $0) }
+        // Check every file first (a missing one fails before any work), then open them one at a
+        // time, so any number of files works within the descriptor limit.
+        for file in files { try LineReader.checkReadable(file) }
         var builder = VocabularyBuilder()
-        for reader in readers { try builder.addLines(from: reader, tokenizer: tokenizer) }
+        for file in files { try builder.addFile(file, tokenizer: tokenizer) }
         let vocabulary = builder.build(minimumCount: minCount, maximumSize: maxSize)
         try vocabulary.save(to: output)
         let kept = vocabulary.count - Vocabulary.specialTokens.count

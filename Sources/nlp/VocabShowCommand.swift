@@ -29,9 +29,16 @@ struct VocabShowCommand: ParsableCommand {
     func run() throws {
         let vocabulary = try Vocabulary.load(from: file)
         let ordinary = Array(Vocabulary.specialTokens.count..<vocabulary.count)
-        let total = vocabulary.counts.reduce(0, +)
+        // Counts may hold up to 18 digits each, so the sum can exceed Int.max: saturate and say so.
+        var total = 0
+        var overflowed = false
+        for count in vocabulary.counts where !overflowed {
+            let (sum, overflow) = total.addingReportingOverflow(count)
+            if overflow { overflowed = true } else { total = sum }
+        }
+        let totalText = overflowed ? "more than \(Int.max)" : "\(total)"
         var out = "\(file): \(vocabulary.count) entries (\(Vocabulary.specialTokens.count) special, "
-            + "\(ordinary.count) tokens), \(total) token occurrences\n"
+            + "\(ordinary.count) tokens), \(totalText) token occurrences\n"
         out += "special: " + Vocabulary.specialTokens.enumerated().map { "\($0.offset) \($0.element)" }
             .joined(separator: ", ") + "\n"
         // Files from 'vocab build' are already in this order; hand-edited ones may not be.

@@ -32,7 +32,8 @@ enum NLPRunner {
 
     /// Runs `nlp arguments` with `stdin` as standard input and waits for it. Standard input,
     /// output and error go through temporary files, so no pipe can fill up and block the child.
-    static func run(_ arguments: [String], stdin: Data = Data()) throws -> Result {
+    /// With `openFileLimit`, the child runs under `ulimit -n openFileLimit` (through /bin/sh).
+    static func run(_ arguments: [String], stdin: Data = Data(), openFileLimit: Int? = nil) throws -> Result {
         let dir = try TemporaryDirectory()
         let inURL = URL(fileURLWithPath: try dir.write("stdin", bytes: Array(stdin)))
         _ = FileManager.default.createFile(atPath: dir.path("stdout"), contents: nil)
@@ -46,8 +47,13 @@ enum NLPRunner {
             try? error.close()
         }
         let process = Process()
-        process.executableURL = try executable()
-        process.arguments = arguments
+        if let openFileLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -n \(openFileLimit) && exec \"$0\" \"$@\"", try executable().path] + arguments
+        } else {
+            process.executableURL = try executable()
+            process.arguments = arguments
+        }
         process.standardInput = input
         process.standardOutput = output
         process.standardError = error

@@ -20,6 +20,23 @@ final class TokenizeCommandTests: XCTestCase {
         XCTAssertEqual(result.output, "das ﬁnale istanbul .\n")
     }
 
+    func testNarrowNoBreakSpaceSeparatesTokens() throws {
+        let plain = try NLPRunner.run(["tokenize", "--locale", "fr"], input: "10\u{202F}000 km\n")
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertEqual(plain.output, "10 000 km\n")
+        // With NFKC, U+202F would become an ASCII space inside one token: check the token list.
+        let nfkc = try NLPRunner.run(["tokenize", "--locale", "fr", "--normalize", "nfkc", "--offsets"],
+                                     input: "10\u{202F}000 km\n")
+        XCTAssertEqual(nfkc.status, 0, nfkc.stderr)
+        XCTAssertEqual(nfkc.output, #"[{"text":"10","start":0,"end":2},{"text":"000","start":5,"end":8},{"text":"km","start":9,"end":11}]"# + "\n")
+    }
+
+    func testThreeLetterTurkishLocaleLowercasesAlike() throws {
+        let result = try NLPRunner.run(["tokenize", "--lower", "--locale", "tur"], input: "IRMAK IŞIK\n")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.output, "ırmak ışık\n")
+    }
+
     func testOffsetsAndSentences() throws {
         let result = try NLPRunner.run(["tokenize", "--offsets", "--sentences"], input: "Hi, you. Bye!\n")
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -49,6 +66,24 @@ final class TokenizeCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 1)
         XCTAssertEqual(result.output, "")
         XCTAssertTrue(result.stderr.contains("missing.txt: cannot open: No such file or directory"), result.stderr)
+    }
+
+    /// Files are opened one at a time: far more files than the descriptor limit allows at once.
+    func testMoreFilesThanTheOpenFileLimit() throws {
+        let dir = try TemporaryDirectory()
+        let files = try (0..<200).map { try dir.write("f\($0).txt", "w\($0), x\n") }
+        let result = try NLPRunner.run(["tokenize"] + files, openFileLimit: 64)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.output, (0..<200).map { "w\($0) , x\n" }.joined())
+        let vocab = dir.path("v.txt")
+        let build = try NLPRunner.run(["vocab", "build", "-o", vocab] + files, openFileLimit: 64)
+        XCTAssertEqual(build.status, 0, build.stderr)
+        XCTAssertTrue(build.output.contains("from 600 tokens in 200 files"), build.output)
+        // A missing file among many still fails before any output.
+        let missing = try NLPRunner.run(["tokenize"] + files + [dir.path("missing.txt")], openFileLimit: 64)
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertEqual(missing.output, "")
+        XCTAssertTrue(missing.stderr.contains("missing.txt: cannot open: No such file or directory"), missing.stderr)
     }
 
     func testEmptyFileGivesEmptyOutput() throws {

@@ -27,6 +27,18 @@ final class VocabCommandTests: XCTestCase {
                        ["a.txt", "b.txt", "vocab.txt"])
     }
 
+    func testShowDoesNotOverflowOnHugeCounts() throws {
+        let dir = try TemporaryDirectory()
+        var text = "<pad>\t0\n<unk>\t0\n<s>\t0\n</s>\t0\n"
+        for token in ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"] { text += "\(token)\t999999999999999999\n" }
+        let vocab = try dir.write("v.txt", text)
+        let show = try NLPRunner.run(["vocab", "show", vocab, "--top", "1"])
+        XCTAssertEqual(show.status, 0, show.stderr)
+        XCTAssertTrue(show.output.contains("14 entries (4 special, 10 tokens), more than \(Int.max) token occurrences"),
+                      show.output)
+        XCTAssertTrue(show.output.contains("4\ta\t999999999999999999\n"), show.output)
+    }
+
     func testMaxSize() throws {
         let dir = try TemporaryDirectory()
         let a = try dir.write("a.txt", "b b b a a c\n")

@@ -58,6 +58,33 @@ final class LineReaderTests: XCTestCase {
         XCTAssertEqual(try lines(good, chunkSize: 3).map(\.0), ["𝄞 \u{10FFFF} \u{FFFF} \u{7FF}"])
     }
 
+    /// A line of exactly maximumLineLength bytes is accepted, one byte more is rejected, with or
+    /// without a final "\n" and whether the chunk size divides the limit or not.
+    func testLineLimitBoundaries() throws {
+        let files = try TemporaryFiles()
+        let exact = try files.write("exact.txt", "abcdefgh\nab\n")
+        let exactLast = try files.write("exact-last.txt", "ab\nabcdefgh")
+        let over = try files.write("over.txt", "abcdefghi\n")
+        let overLast = try files.write("over-last.txt", "ab\nabcdefghi")
+        for chunkSize in [3, 4, 8] {
+            func read(_ path: String) throws -> [String] {
+                var seen: [String] = []
+                try LineReader(path: path, chunkSize: chunkSize, maximumLineLength: 8).forEachLine { line, _ in
+                    seen.append(String(decoding: line, as: UTF8.self))
+                }
+                return seen
+            }
+            XCTAssertEqual(try read(exact), ["abcdefgh", "ab"], "chunk \(chunkSize)")
+            XCTAssertEqual(try read(exactLast), ["ab", "abcdefgh"], "chunk \(chunkSize)")
+            XCTAssertThrowsError(try read(over), "chunk \(chunkSize)") { error in
+                XCTAssertEqual(error as? TokenizeError, .lineTooLong(path: over, line: 1, limit: 8))
+            }
+            XCTAssertThrowsError(try read(overLast), "chunk \(chunkSize)") { error in
+                XCTAssertEqual(error as? TokenizeError, .lineTooLong(path: overLast, line: 2, limit: 8))
+            }
+        }
+    }
+
     func testMissingFileAndLineLimit() throws {
         let files = try TemporaryFiles()
         XCTAssertThrowsError(try LineReader(path: files.path("missing.txt"))) { error in

@@ -42,6 +42,17 @@ final class TextNormalizerTests: XCTestCase {
         XCTAssertEqual(TextNormalizer(caseMapping: .fold, locale: "tr").apply("I"), "i")
     }
 
+    /// ICU applies the Turkic rules to the 3-letter codes as well; the ASCII fast path must agree
+    /// with the ICU path ("IRMAK" is pure ASCII, "IŞIK" is not).
+    func testThreeLetterTurkicCodesOnBothPaths() {
+        for locale in ["tur", "aze", "tur_TR", "AZE-Latn"] {
+            let lower = TextNormalizer(caseMapping: .lowercase, locale: locale)
+            XCTAssertEqual(lower.apply("IŞIK"), "ışık", locale)
+            XCTAssertEqual(lower.apply("IRMAK"), "ırmak", locale)
+        }
+        XCTAssertEqual(TextNormalizer(caseMapping: .lowercase, locale: "turk").apply("IRMAK"), "irmak")
+    }
+
     func testNormalizationAfterCaseMapping() {
         // Lowercasing İ gives i + U+0307; NFC has no precomposed form, NFKC neither.
         XCTAssertEqual(TextNormalizer(form: .nfc, caseMapping: .lowercase).apply("İ").unicodeScalars.count, 2)

@@ -76,6 +76,25 @@ final class VocabularyTests: XCTestCase {
         }
     }
 
+    /// Errors name the destination, not the temporary file, and a file or symbolic link at the
+    /// old predictable temporary name (`.name.tmp.<pid>`) is never followed or overwritten.
+    func testSaveNamesTheDestinationAndNeverFollowsALink() throws {
+        let files = try TemporaryFiles()
+        let missing = files.path("missing/vocab.txt")
+        XCTAssertThrowsError(try builder("a").build().save(to: missing)) { error in
+            XCTAssertEqual("\(error)", "\(missing): cannot open: No such file or directory")
+        }
+        let victim = try files.write("victim.txt", "keep me\n")
+        let path = files.path("vocab.txt")
+        try FileManager.default.createSymbolicLink(atPath: files.path(".vocab.txt.tmp.\(getpid())"),
+                                                   withDestinationPath: victim)
+        try builder("a b").build().save(to: path)
+        XCTAssertEqual(try String(contentsOfFile: victim, encoding: .utf8), "keep me\n")
+        XCTAssertEqual(try Vocabulary.load(from: path).count, 6)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: files.directory.path).sorted(),
+                       [".vocab.txt.tmp.\(getpid())", "victim.txt", "vocab.txt"])
+    }
+
     func testMalformedFilesNameFileAndLine() throws {
         let files = try TemporaryFiles()
         let specials = "<pad>\t0\n<unk>\t0\n<s>\t0\n</s>\t0\n"
