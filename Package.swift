@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "nlp", targets: ["nlp"]),
         .library(name: "Tokenize", targets: ["Tokenize"]),
         .library(name: "Seq2Seq", targets: ["Seq2Seq"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,12 +46,19 @@ let package = Package(
             dependencies: ["Tensor", "Embedding", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: numericSettings
         ),
+        // Tasks end to end: pipeline stages, model files, training loop, sentiment (and later tagging,
+        // translation). The library API the CLI and users call.
+        .target(
+            name: "Pipeline",
+            dependencies: ["Tokenize", "Tensor", "Embedding", "Seq2Seq"],
+            swiftSettings: numericSettings
+        ),
         // The speed workloads of `nlp bench`, shaped as ../shared/bench/torch_anchor.py's.
         .target(name: "Benchmarks", dependencies: ["Tensor", "Embedding", "Seq2Seq"], swiftSettings: numericSettings),
         .executableTarget(
             name: "nlp",
             dependencies: [
-                "Tokenize", "Tensor", "Embedding", "Seq2Seq", "Benchmarks",
+                "Tokenize", "Tensor", "Embedding", "Seq2Seq", "Pipeline", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: numericSettings
@@ -70,6 +78,7 @@ let package = Package(
             dependencies: ["Seq2Seq", "NLPTestSupport"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "NLPTestSupport"]),
         .testTarget(name: "NLPCLITests", dependencies: ["nlp"]),
     ]
 )
