@@ -13,7 +13,7 @@ import CICU
 /// also spelled `tur`/`aze`).
 public struct TextNormalizer: Hashable, Sendable {
     /// Unicode normalization form.
-    public enum Form: String, CaseIterable, Hashable, Sendable {
+    public enum Form: String, CaseIterable, Codable, Hashable, Sendable {
         /// Leave the text as it is.
         case none
         /// Canonical composition (`e` + U+0301 → `é`).
@@ -24,7 +24,7 @@ public struct TextNormalizer: Hashable, Sendable {
     }
 
     /// Case mapping.
-    public enum CaseMapping: String, CaseIterable, Hashable, Sendable {
+    public enum CaseMapping: String, CaseIterable, Codable, Hashable, Sendable {
         /// Keep case.
         case none
         /// Locale-sensitive full lowercasing (`u_strToLower`).

@@ -8,6 +8,9 @@ struct NLP: ParsableCommand {
         subcommands: [
             TokenizeCommand.self,
             VocabCommand.self,
+            TrainCommand.self,
+            ClassifyCommand.self,
+            EvalCommand.self,
             BenchCommand.self,
             BenchTokenizeCommand.self,
         ]

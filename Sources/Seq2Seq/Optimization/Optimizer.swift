@@ -18,7 +18,7 @@ import Tensor
 ///
 /// The state (moments, momentum buffers, per-parameter step counts) is exported and restored through
 /// `state` (see `OptimizerState`) for checkpoints.
-public protocol Optimizer {
+public protocol Optimizer<Scalar> {
     associatedtype Scalar: TensorScalar
 
     /// The learning rate the next `step` uses.

@@ -1,0 +1,34 @@
+/// Where a model came from, stored in its file: the data it was trained on (with checksums, so
+/// that the data can be checked to be the same), the options and seed, and how it scored on dev.
+/// Nothing time- or machine-dependent goes in, so the same run gives a byte-identical file.
+public struct Provenance: Codable, Equatable, Sendable {
+    public struct DataFile: Codable, Equatable, Sendable {
+        /// "train", "dev", "vectors", ...
+        public var role: String
+        /// As given on the command line.
+        public var path: String
+        public var sha256: String
+        public init(role: String, path: String, sha256: String) {
+            self.role = role
+            self.path = path
+            self.sha256 = sha256
+        }
+    }
+
+    public var data: [DataFile]
+    public var training: TrainingOptions
+    /// Task-specific settings as given (embedding, cell, sizes, ...), by option name.
+    public var settings: [String: String]
+    /// The dev score of the saved parameters and the epoch they are from.
+    public var dev: Evaluation?
+    public var epoch: Int?
+
+    public init(data: [DataFile], training: TrainingOptions, settings: [String: String],
+                dev: Evaluation? = nil, epoch: Int? = nil) {
+        self.data = data
+        self.training = training
+        self.settings = settings
+        self.dev = dev
+        self.epoch = epoch
+    }
+}

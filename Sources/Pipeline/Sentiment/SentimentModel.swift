@@ -1,0 +1,130 @@
+import Foundation
+import Seq2Seq
+import Tensor
+import Tokenize
+
+/// A sentence classifier (sentiment, or any labels): its pipeline from text to ids, the network
+/// (`SequenceClassifier`: embedding, recurrent encoder, pooling, linear), and its labels. One model
+/// file holds all of it.
+///
+/// ```swift
+/// let model = try SentimentModel(contentsOf: "models/sentiment-en.safetensors")
+/// model.classify("A gorgeous, witty, seductive movie.")   // label "positive", probability 0.97
+/// ```
+public final class SentimentModel {
+    public let configuration: SentimentConfiguration
+    public let network: SequenceClassifier<Float>
+    /// The provenance read from the model file (nil for a model built in memory).
+    public private(set) var provenance: Provenance?
+
+    /// Inference batch size.
+    public var batchSize = 64
+
+    public init(configuration: SentimentConfiguration, network: SequenceClassifier<Float>) {
+        precondition(configuration.network == network.configuration, "network built from another configuration")
+        self.configuration = configuration
+        self.network = network
+    }
+
+    /// Loads a model file, checking its format, version, task, checksums and that its tensors fit
+    /// its configuration; every problem is a thrown error naming the file.
+    public convenience init(contentsOf path: String) throws {
+        let file = try ModelFile.read(from: path, expecting: .sentiment)
+        let configuration = try file.decodeConfiguration(SentimentConfiguration.self, path: path)
+        if let problem = configuration.problem { throw DataError(path: path, "unusable model configuration: \(problem)") }
+        do {
+            _ = try ICUWordTokenizer(locale: configuration.tokenize.normalize.locale)
+        } catch {
+            throw DataError(path: path, "the model's tokenizer locale '\(configuration.tokenize.normalize.locale)' is not usable: \(error)")
+        }
+        var generator = SeededGenerator(seed: 0)
+        let network = SequenceClassifier<Float>(configuration: configuration.network, generator: &generator)
+        try SafeTensors(tensors: file.tensors).assign(to: network.parameters, path: path)
+        self.init(configuration: configuration, network: network)
+        provenance = try? file.decodeProvenance(Provenance.self, path: path)
+    }
+
+    /// Writes the model to `path` atomically. `dtype` F16 halves the file; values are rounded.
+    public func write(to path: String, provenance: Provenance, dtype: SafeTensors.DType = .f32) throws {
+        let tensors = network.parameters.map {
+            SafeTensors.Tensor(name: $0.name, shape: $0.shape, dtype: dtype, values: Matrix<Float>($0.value))
+        }
+        try ModelFile(task: .sentiment, configuration: configuration, provenance: provenance, tensors: tensors)
+            .write(to: path)
+    }
+
+    public var labels: [String] { configuration.label.labels.indices.map(configuration.label.name(of:)) }
+
+    /// The ids the network reads for `text` (at least one: `<unk>` for a text with no tokens).
+    public func ids(of text: String) -> [Int] {
+        let ids = configuration.encode(configuration.tokenize(text))
+        return ids.isEmpty ? [Vocabulary.unknownID] : ids
+    }
+
+    public func classify(_ text: String) -> Classification { classify([text])[0] }
+
+    /// Classifies many texts at once (batched by length; results in input order).
+    public func classify(_ texts: [String]) -> [Classification] {
+        probabilities(texts.map(ids(of:))).map { configuration.label($0) }
+    }
+
+    /// Class probabilities (C) for each id sequence, in input order.
+    func probabilities(_ sequences: [[Int]]) -> [[Double]] {
+        var result = [[Double]](repeating: [], count: sequences.count)
+        for indices in BatchPlan.inferenceBatches(lengths: sequences.map(\.count), batchSize: batchSize) {
+            let batch = PaddedBatch(indices.map { sequences[$0] })
+            let p = network.probabilities(ids: batch.ids, lengths: batch.lengths)
+            for (row, index) in indices.enumerated() {
+                result[index] = (0..<p.cols).map { Double(p[row, $0]) }
+            }
+        }
+        return result
+    }
+
+    /// The report of the model on labelled texts; labels unknown to the model are an error.
+    public func evaluate(_ examples: [LabeledText], path: String) throws -> ClassificationReport {
+        let gold = try examples.map { example -> Int in
+            guard let k = configuration.label.index(of: example.label) else {
+                throw DataError(path: path, line: example.line,
+                                "label '\(example.label)' is not one of the model's labels \(configuration.label.labels)")
+            }
+            return k
+        }
+        return report(gold: gold, sequences: examples.map { ids(of: $0.text) })
+    }
+
+    func report(gold: [Int], sequences: [[Int]]) -> ClassificationReport {
+        let predicted = probabilities(sequences).map { p in p.indices.max { p[$0] < p[$1] || (p[$0] == p[$1] && $0 > $1) }! }
+        return ClassificationReport(labels: labels, gold: gold, predicted: predicted)
+    }
+}
+
+extension SentimentModel: TrainableModel {
+    /// A training example: ids and class index.
+    public struct Example: Sendable {
+        public var ids: [Int]
+        public var label: Int
+    }
+
+    public var parameters: [Parameter<Float>] { network.parameters }
+
+    public var generatorStates: [[UInt64]] {
+        get { network.generatorStates }
+        set { network.generatorStates = newValue }
+    }
+
+    public func length(of example: Example) -> Int { example.ids.count }
+
+    public func trainingStep(_ batch: [Example]) -> (lossSum: Double, count: Int) {
+        let padded = PaddedBatch(batch.map(\.ids))
+        let (logits, cache) = network.forward(ids: padded.ids, lengths: padded.lengths, training: true)
+        let (loss, gradient) = SoftmaxCrossEntropy(reduction: .mean)(logits: logits, targets: batch.map(\.label))
+        network.backward(logitsGradient: gradient, cache: cache)
+        return (Double(loss) * Double(batch.count), batch.count)
+    }
+
+    public func evaluate(_ examples: [Example]) -> Evaluation {
+        let report = report(gold: examples.map(\.label), sequences: examples.map(\.ids))
+        return Evaluation(metricName: "accuracy", metric: report.accuracy, summary: report.accuracySummary)
+    }
+}

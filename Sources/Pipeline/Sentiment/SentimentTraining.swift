@@ -1,0 +1,202 @@
+import Embedding
+import Foundation
+import Seq2Seq
+import Tensor
+import Tokenize
+
+/// Trains a `SentimentModel` from labelled text files: reads and checks the data, builds the
+/// vocabulary and the network, and runs the `Trainer`, writing the best model to `outputPath`
+/// whenever the dev score improves.
+public struct SentimentTraining {
+    /// How the tokens enter the network.
+    public enum EmbeddingChoice: Equatable, Sendable {
+        /// A table learned from N(0, 1), of this width.
+        case learned(dimension: Int)
+        /// One-hot vectors of vocabulary width (a constant identity table, gathered).
+        case oneHot
+        /// word2vec/GloVe text vectors (`.gz` too); words not in the file start random.
+        case pretrained(path: String)
+    }
+
+    public var trainPath: String
+    /// Without a dev file, `devFraction` of the training lines (seeded) are held out as dev.
+    public var devPath: String?
+    public var devFraction = 0.1
+    /// nil: detected from the first line of each file.
+    public var format: LabeledTextFormat?
+    public var outputPath: String
+    public var tokenize = TokenizeStage(normalize: NormalizeStage(form: .nfc, caseMapping: .lowercase))
+    public var minCount = 1
+    public var maxVocabulary: Int?
+    public var embedding = EmbeddingChoice.learned(dimension: 100)
+    public var freezeEmbedding = false
+    public var encoder = EncoderConfiguration(cell: .lstm, inputSize: 100, hiddenSize: 128, layers: 1,
+                                              bidirectional: true, merge: .concat, dropout: 0)
+    public var pooling = Pooling.max
+    public var dropout = 0.5
+    /// Names shown for labels, e.g. ["0": "negative", "1": "positive"].
+    public var labelNames: [String: String] = [:]
+    public var training = TrainingOptions()
+    public var saveDType = SafeTensors.DType.f32
+    public var checkpointMinutes = 10.0
+    public var checkpointEveryBatches: Int?
+
+    public init(trainPath: String, devPath: String?, outputPath: String) {
+        self.trainPath = trainPath
+        self.devPath = devPath
+        self.outputPath = outputPath
+    }
+
+    /// The checkpoint file of a run writing `outputPath`.
+    public var checkpointPath: String { outputPath + ".checkpoint" }
+
+    /// Settings as recorded in the model's provenance, by option name.
+    var settingsRecord: [String: String] {
+        var record = ["tokenizer": tokenize.method.rawValue, "locale": tokenize.normalize.locale,
+                      "case": tokenize.normalize.caseMapping.rawValue, "normalize": tokenize.normalize.form.rawValue,
+                      "min-count": String(minCount), "cell": encoder.cell.rawValue, "layers": String(encoder.layers),
+                      "hidden": String(encoder.hiddenSize), "bidirectional": String(encoder.bidirectional),
+                      "merge": encoder.merge.rawValue, "layer-dropout": String(encoder.dropout),
+                      "pooling": pooling.rawValue, "dropout": String(dropout),
+                      "freeze-embedding": String(freezeEmbedding), "save-dtype": saveDType.rawValue,
+                      "dev-fraction": devPath == nil ? String(devFraction) : "-"]
+        switch embedding {
+        case .learned(let dimension): record["embedding"] = "learned"; record["embedding-dim"] = String(dimension)
+        case .oneHot: record["embedding"] = "one-hot"
+        case .pretrained(let path): record["embedding"] = "pretrained"; record["vectors"] = path
+        }
+        record["max-vocab"] = maxVocabulary.map(String.init) ?? "-"
+        record["labels"] = labelNames.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+        return record
+    }
+
+    /// Trains; `resume` continues from the checkpoint beside the output. Progress goes to `progress`.
+    @discardableResult
+    public func run(resume: Bool = false, progress: TrainingProgress,
+                    stopAfterBatches: Int? = nil) throws -> Trainer<SentimentModel>.Result {
+        if let problem = training.problem { throw DataError(path: outputPath, problem) }
+        try Self.checkWritable(outputPath)
+        var files = [Provenance.DataFile(role: "train", path: trainPath, sha256: try SHA256.hexDigest(ofFile: trainPath))]
+        var trainTexts = try (format ?? LabeledTextFormat.detect(path: trainPath)).read(path: trainPath)
+        var devTexts: [LabeledText]
+        if let devPath {
+            files.append(.init(role: "dev", path: devPath, sha256: try SHA256.hexDigest(ofFile: devPath)))
+            devTexts = try (format ?? LabeledTextFormat.detect(path: devPath)).read(path: devPath)
+        } else {
+            var generator = SeededGenerator(seed: training.seed ^ 0xDE5E7)
+            var order = Array(trainTexts.indices)
+            order.shuffle(using: &generator)
+            let held = max(1, Int((Double(trainTexts.count) * devFraction).rounded()))
+            guard trainTexts.count > held else {
+                throw DataError(path: trainPath, "too few examples (\(trainTexts.count)) to hold out a dev set; give --dev")
+            }
+            let devSet = Set(order.prefix(held))
+            devTexts = devSet.sorted().map { trainTexts[$0] }
+            trainTexts = trainTexts.indices.filter { !devSet.contains($0) }.map { trainTexts[$0] }
+            progress.line("no --dev file: holding out \(held) of \(trainTexts.count + held) training lines as dev")
+        }
+
+        // Labels: as in the training data, in numeric order when all are integers.
+        let distinct = Set(trainTexts.map(\.label))
+        let labels = distinct.allSatisfy({ Int($0) != nil })
+            ? distinct.sorted { Int($0)! < Int($1)! } : distinct.sorted()
+        guard labels.count >= 2 else {
+            throw DataError(path: trainPath, "the training data has only one label ('\(labels.first ?? "")'); a classifier needs two or more")
+        }
+        for name in labelNames.keys where !distinct.contains(name) {
+            throw DataError(path: trainPath, "--label-names names '\(name)', which is not a label of the training data \(labels)")
+        }
+        let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        for example in devTexts where labelIndex[example.label] == nil {
+            throw DataError(path: devPath ?? trainPath, line: example.line,
+                            "label '\(example.label)' does not occur in the training data \(labels)")
+        }
+
+        // Vocabulary from the training tokens.
+        let trainTokens = trainTexts.map { tokenize($0.text) }
+        var builder = VocabularyBuilder()
+        for tokens in trainTokens { builder.add(contentsOf: tokens) }
+        let vocabulary = builder.build(minimumCount: minCount, maximumSize: maxVocabulary)
+        let encode = EncodeStage(vocabulary: vocabulary)
+
+        var generator = SeededGenerator(seed: training.seed)
+        var pretrained: Matrix<Float>?
+        let dimension: Int
+        switch embedding {
+        case .learned(let d):
+            dimension = d
+        case .oneHot:
+            dimension = vocabulary.count
+            if vocabulary.count > 5000 {
+                progress.line("warning: one-hot inputs are \(vocabulary.count) wide; the input product costs "
+                              + "\(vocabulary.count / 100)x a 100-wide embedding's (limit with --max-vocab)")
+            }
+        case .pretrained(let path):
+            files.append(.init(role: "vectors", path: path, sha256: try SHA256.hexDigest(ofFile: path)))
+            let vectors = try PretrainedVectors(contentsOf: path, words: vocabulary.tokens,
+                                                zeroRows: [Vocabulary.paddingID], generator: &generator)
+            progress.line("\(path): vectors for \(vectors.found) of \(vocabulary.count) vocabulary entries")
+            pretrained = vectors.table
+            dimension = vectors.table.cols
+        }
+        var encoderConfiguration = encoder
+        encoderConfiguration.inputSize = dimension
+        let networkConfiguration = SequenceClassifier<Float>.Configuration(
+            vocabularySize: vocabulary.count, embeddingDimension: dimension, oneHot: embedding == .oneHot,
+            encoder: encoderConfiguration, pooling: pooling, classes: labels.count, dropout: dropout)
+        let network = SequenceClassifier<Float>(configuration: networkConfiguration, pretrainedTable: pretrained,
+                                                freezeEmbedding: freezeEmbedding, generator: &generator)
+        let configuration = SentimentConfiguration(tokenize: tokenize, encode: encode, network: networkConfiguration,
+                                                   label: LabelStage(labels: labels, displayNames: labelNames))
+        let model = SentimentModel(configuration: configuration, network: network)
+        func examples(_ texts: [LabeledText], tokens: [[String]]? = nil) -> [SentimentModel.Example] {
+            texts.enumerated().map { i, text in
+                let ids = encode(tokens?[i] ?? tokenize(text.text))
+                return .init(ids: ids.isEmpty ? [Vocabulary.unknownID] : ids, label: labelIndex[text.label]!)
+            }
+        }
+        let trainExamples = examples(trainTexts, tokens: trainTokens), devExamples = examples(devTexts)
+        let parameterCount = network.parameters.filter { !$0.isFrozen }.reduce(0) { $0 + $1.value.count }
+        progress.line("\(trainExamples.count) training and \(devExamples.count) dev examples, \(labels.count) labels, "
+                      + "vocabulary \(vocabulary.count), \(parameterCount) trainable parameters")
+
+        let provenance = Provenance(data: files, training: training, settings: settingsRecord)
+        let trainer = Trainer(model: model, options: training, train: trainExamples, dev: devExamples, progress: progress)
+        trainer.checkpointPath = checkpointPath
+        trainer.checkpointMinutes = checkpointMinutes
+        trainer.checkpointEveryBatches = checkpointEveryBatches
+        trainer.stopAfterBatches = stopAfterBatches
+        trainer.fingerprint = try Self.fingerprint(provenance)
+        trainer.onImprovement = { evaluation, epoch in
+            var record = provenance
+            record.dev = evaluation
+            record.epoch = epoch
+            try model.write(to: outputPath, provenance: record, dtype: saveDType)
+        }
+        return try trainer.run(resume: resume)
+    }
+
+    /// SHA-256 of the provenance without dev results: data checksums, options and settings.
+    static func fingerprint(_ provenance: Provenance) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return SHA256.hexDigest(try encoder.encode(provenance))
+    }
+
+    /// Fails now, not after an hour of training, if `path` cannot be written.
+    static func checkWritable(_ path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let folder = directory.isEmpty ? "." : directory
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DataError(path: path, "cannot write the model: the folder '\(folder)' does not exist")
+        }
+        guard FileManager.default.isWritableFile(atPath: folder) else {
+            throw DataError(path: path, "cannot write the model: the folder '\(folder)' is not writable")
+        }
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+            throw DataError(path: path, "cannot write the model: it is a folder")
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Tensor
+import Tokenize
+
+/// `nlp classify`: one label per input line.
+struct ClassifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classify",
+        abstract: "Classify each line of text (sentiment by default).",
+        discussion: """
+            Reads the FILEs (standard input when none) and writes one line per input line, in \
+            input order: label<TAB>probability<TAB>text, or with --json one JSON object per line \
+            with label, probability, probabilities (of every label) and text. Input is processed \
+            in chunks, so files of any size stream in bounded memory.
+
+            Without --model the English sentiment model models/sentiment-en.safetensors is used.
+
+            Example:
+              $ echo "a gorgeous, witty, seductive movie." | nlp classify
+              positive	0.9712	a gorgeous, witty, seductive movie.
+            """)
+
+    @Option(help: ArgumentHelp("The model file (default: models/sentiment-en.safetensors).", valueName: "model"))
+    var model: String?
+
+    @Flag(help: "One JSON object per line.")
+    var json = false
+
+    @Option(help: "Threads for the network.")
+    var threads = 2
+
+    @Argument(help: ArgumentHelp("UTF-8 text files, one text per line.", valueName: "file"))
+    var files: [String] = []
+
+    static let defaultModelName = "sentiment-en.safetensors"
+    static let chunkLines = 4096
+
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        NumericRuntime.configure(threads: threads)
+        let classifier = try SentimentModel(contentsOf: try model ?? DefaultModel.path(Self.defaultModelName))
+        for file in files { try LineReader.checkReadable(file) }
+        let readers = try files.isEmpty ? [LineReader(standardInputWithChunkSize: 1 << 16)] : files.map { try LineReader(path: $0) }
+        let output = FileHandle.standardOutput
+        var pending: [String] = []
+        func flush() {
+            guard !pending.isEmpty else { return }
+            var text = ""
+            for (line, result) in zip(pending, classifier.classify(pending)) {
+                text += json ? Self.jsonLine(result, text: line) : "\(result.label)\t\(String(format: "%.4f", result.probability))\t\(line)"
+                text += "\n"
+            }
+            output.write(Data(text.utf8))
+            pending.removeAll(keepingCapacity: true)
+        }
+        for reader in readers {
+            try reader.forEachLine { bytes, _ in
+                var line = String(decoding: bytes, as: UTF8.self)
+                if line.hasSuffix("\r") { line.removeLast() }
+                pending.append(line)
+                if pending.count >= Self.chunkLines { flush() }
+            }
+        }
+        flush()
+    }
+
+    static func jsonLine(_ result: Classification, text: String) -> String {
+        struct Line: Encodable {
+            var label: String
+            var probability: Double
+            var probabilities: [String: Double]
+            var text: String
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let rounded = { (x: Double) in (x * 1e6).rounded() / 1e6 }
+        let line = Line(label: result.label, probability: rounded(result.probability),
+                        probabilities: result.probabilities.mapValues(rounded), text: text)
+        return String(decoding: try! encoder.encode(line), as: UTF8.self)
+    }
+}

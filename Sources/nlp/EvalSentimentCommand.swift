@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Tensor
+
+/// `nlp eval sentiment`: accuracy, per-class scores and the confusion matrix.
+struct EvalSentimentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sentiment",
+        abstract: "Accuracy, per-label precision/recall/F1 and confusion matrix of a classifier on a labelled file.",
+        discussion: """
+            The file has the training formats ('LABEL text' or 'text<TAB>label', detected unless \
+            --format is given). Labels may be written as in the training data or by their display \
+            names.
+
+            Example:
+              $ nlp eval sentiment --model sentiment.safetensors sst2/stsa.binary.test
+            """)
+
+    @Option(help: ArgumentHelp("The model file (default: models/sentiment-en.safetensors).", valueName: "model"))
+    var model: String?
+
+    @Option(help: "Line format: label-first or tsv; detected when omitted.")
+    var format: LabeledTextFormat?
+
+    @Flag(help: "Print the report as one JSON object.")
+    var json = false
+
+    @Option(help: "Threads for the network.")
+    var threads = 2
+
+    @Argument(help: ArgumentHelp("A labelled file.", valueName: "file"))
+    var file: String
+
+    func run() throws {
+        NumericRuntime.configure(threads: threads)
+        let classifier = try SentimentModel(contentsOf: try model ?? DefaultModel.path(ClassifyCommand.defaultModelName))
+        let examples = try (format ?? LabeledTextFormat.detect(path: file)).read(path: file)
+        let report = try classifier.evaluate(examples, path: file)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(report.text)
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import ArgumentParser
+import Pipeline
+import Seq2Seq
+import Tensor
+
+extension LabeledTextFormat: ExpressibleByArgument {}
+extension CellKind: ExpressibleByArgument {}
+extension Pooling: ExpressibleByArgument {}
+extension DirectionMerge: ExpressibleByArgument {}
+extension TokenizeStage.Method: ExpressibleByArgument {}
+
+/// `nlp train sentiment`: a sentence classifier from labelled lines.
+struct TrainSentimentCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sentiment",
+        abstract: "Train a sentence classifier (sentiment or any labels).",
+        discussion: """
+            Input lines are 'LABEL text' (the SST and CR files) or 'text<TAB>label'; the format is \
+            detected from the first line unless --format is given. Blank lines are skipped; a line \
+            without label or text stops training with its file and line.
+
+            The network: embedding (learned, one-hot, or pretrained vectors with --vectors), a \
+            (bi)directional recurrent encoder, pooling over time (max, mean or the last state), \
+            dropout and a linear layer with softmax.
+
+            Example (the default English model):
+              $ nlp train sentiment --train sst2/stsa.binary.train --dev sst2/stsa.binary.dev \\
+                  --vectors glove.6B.50d.txt.gz --label-names 0=negative,1=positive -o sentiment.safetensors
+            """)
+
+    @Option(help: ArgumentHelp("Training file.", valueName: "file"))
+    var train: String
+
+    @Option(help: ArgumentHelp("Dev file for early stopping and model selection (default: hold out --dev-fraction of --train).", valueName: "file"))
+    var dev: String?
+
+    @Option(help: "Share of the training lines held out as dev when no --dev is given.")
+    var devFraction = 0.1
+
+    @Option(name: [.short, .long], help: ArgumentHelp("The model file to write.", valueName: "model"))
+    var output: String
+
+    @Option(help: "Line format: label-first ('LABEL text') or tsv ('text<TAB>label'); detected when omitted.")
+    var format: LabeledTextFormat?
+
+    @Option(help: "Input embedding: learned or one-hot (see also --vectors).")
+    var embedding = EmbeddingKind.learned
+
+    @Option(help: "Width of a learned embedding.")
+    var embeddingDim = 100
+
+    @Option(help: ArgumentHelp("Pretrained word vectors (word2vec/GloVe text, .gz allowed) to start the embedding from.", valueName: "file"))
+    var vectors: String?
+
+    @Flag(help: "Keep the embedding fixed during training.")
+    var freezeEmbedding = false
+
+    @Option(help: "Recurrent cell: rnn_tanh, rnn_relu, lstm or gru.")
+    var cell = CellKind.lstm
+
+    @Option(help: "Stacked recurrent layers.")
+    var layers = 1
+
+    @Option(help: "Hidden units per direction.")
+    var hidden = 128
+
+    @Flag(inversion: .prefixedNo, help: "Read each sentence in both directions.")
+    var bidirectional = true
+
+    @Option(help: "How the two directions combine: concat or sum.")
+    var merge = DirectionMerge.concat
+
+    @Option(help: "Dropout between stacked layers.")
+    var layerDropout = 0.0
+
+    @Option(help: "Pooling over time: max, mean or last.")
+    var pooling = Pooling.max
+
+    @Option(help: "Dropout on the embeddings and before the output layer.")
+    var dropout = 0.5
+
+    @Option(help: "Keep tokens seen at least this often in training.")
+    var minCount = 1
+
+    @Option(help: "Keep at most this many vocabulary entries (4 special ones included).")
+    var maxVocab: Int?
+
+    @Option(help: ArgumentHelp("Names to show for labels, e.g. 0=negative,1=positive.", valueName: "list"))
+    var labelNames: String?
+
+    @Option(help: "ICU locale for tokenizing and lowercasing.")
+    var locale = "en"
+
+    @Option(help: "Tokenizer: icu (word rules) or whitespace (for pre-tokenized text).")
+    var tokenizer = TokenizeStage.Method.icu
+
+    @Flag(help: "Keep case (by default text is lowercased).")
+    var keepCase = false
+
+    @Option(help: "Numbers in the model file: f32, or f16 for half the size.")
+    var saveDtype = SaveDType.f32
+
+    @OptionGroup var training: TrainingArguments
+
+    enum EmbeddingKind: String, ExpressibleByArgument, CaseIterable { case learned, oneHot = "one-hot" }
+    enum SaveDType: String, ExpressibleByArgument, CaseIterable { case f32, f16 }
+
+    func validate() throws {
+        if embeddingDim < 1 { throw ValidationError("--embedding-dim must be at least 1") }
+        if vectors != nil && embedding == .oneHot { throw ValidationError("--vectors and --embedding one-hot exclude each other") }
+        if layers < 1 { throw ValidationError("--layers must be at least 1") }
+        if hidden < 1 { throw ValidationError("--hidden must be at least 1") }
+        for (name, value) in [("--dropout", dropout), ("--layer-dropout", layerDropout)] where !(value >= 0 && value < 1) {
+            throw ValidationError("\(name) must be in [0, 1)")
+        }
+        if !(devFraction > 0 && devFraction < 1) { throw ValidationError("--dev-fraction must be in (0, 1)") }
+        if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
+        if let maxVocab, maxVocab < 5 { throw ValidationError("--max-vocab must be at least 5 (4 special tokens and one word)") }
+        _ = try parsedLabelNames()
+    }
+
+    func parsedLabelNames() throws -> [String: String] {
+        guard let labelNames else { return [:] }
+        var names: [String: String] = [:]
+        for pair in labelNames.split(separator: ",") {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw ValidationError("--label-names takes LABEL=NAME pairs separated by commas, e.g. 0=negative,1=positive; got '\(pair)'")
+            }
+            names[parts[0]] = parts[1]
+        }
+        return names
+    }
+
+    func run() throws {
+        var settings = SentimentTraining(trainPath: train, devPath: dev, outputPath: output)
+        settings.devFraction = devFraction
+        settings.format = format
+        settings.tokenize = TokenizeStage(method: tokenizer, normalize: NormalizeStage(
+            form: .nfc, caseMapping: keepCase ? .none : .lowercase, locale: locale))
+        settings.minCount = minCount
+        settings.maxVocabulary = maxVocab
+        if let vectors {
+            settings.embedding = .pretrained(path: vectors)
+        } else {
+            settings.embedding = embedding == .oneHot ? .oneHot : .learned(dimension: embeddingDim)
+        }
+        settings.freezeEmbedding = freezeEmbedding
+        settings.encoder = EncoderConfiguration(cell: cell, inputSize: embeddingDim, hiddenSize: hidden, layers: layers,
+                                                bidirectional: bidirectional, merge: merge, dropout: layerDropout)
+        settings.pooling = pooling
+        settings.dropout = dropout
+        settings.labelNames = try parsedLabelNames()
+        settings.training = training.options
+        settings.saveDType = saveDtype == .f16 ? .f16 : .f32
+        settings.checkpointMinutes = training.checkpointMinutes
+        settings.checkpointEveryBatches = training.checkpointEveryBatches
+        let progress = training.progress
+        let result = try settings.run(resume: training.resume, progress: progress)
+        progress.line("\(output): best dev \(result.best.summary) at epoch \(result.bestEpoch) of \(result.epochsRun)"
+                      + (result.stoppedEarly ? " (stopped early)" : ""))
+    }
+}

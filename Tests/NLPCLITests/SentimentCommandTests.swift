@@ -1,0 +1,74 @@
+import Foundation
+import XCTest
+
+/// `nlp train sentiment`, `nlp classify` and `nlp eval sentiment` run as a user would.
+final class SentimentCommandTests: XCTestCase {
+    static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("corpora/sentiment.sample.txt").path
+
+    static let smallNetwork = ["--embedding-dim", "16", "--hidden", "16", "--batch-size", "8", "--lr", "0.01",
+                               "--label-names", "0=negative,1=positive", "--quiet"]
+
+    func testTrainClassifyAndEvaluate() throws {
+        let dir = try TemporaryDirectory()
+        let model = dir.path("m.safetensors")
+        let train = try NLPRunner.run(["train", "sentiment", "--train", Self.sample, "--dev", Self.sample,
+                                       "-o", model, "--epochs", "25", "--patience", "25"] + Self.smallNetwork)
+        XCTAssertEqual(train.status, 0, train.stderr)
+        XCTAssertEqual(train.stderr, "", "--quiet prints nothing")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.url.path), ["m.safetensors"],
+                       "no temporary file or checkpoint left behind")
+
+        let lines = try String(contentsOfFile: Self.sample, encoding: .utf8).split(separator: "\n").prefix(6)
+        let texts = lines.map { String($0.dropFirst(2)) }
+        let classify = try NLPRunner.run(["classify", "--model", model], input: texts.joined(separator: "\n") + "\n")
+        XCTAssertEqual(classify.status, 0, classify.stderr)
+        let output = classify.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        XCTAssertEqual(output.count, texts.count)
+        for (line, (sample, text)) in zip(output, zip(lines, texts)) {
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
+            XCTAssertEqual(fields.count, 3, String(line))
+            XCTAssertEqual(String(fields[0]), sample.hasPrefix("1") ? "positive" : "negative", String(line))
+            XCTAssertGreaterThan(Double(fields[1]) ?? 0, 0.5)
+            XCTAssertEqual(String(fields[2]), text)
+        }
+
+        let json = try NLPRunner.run(["classify", "--model", model, "--json"], input: texts[0] + "\n")
+        XCTAssertEqual(json.status, 0, json.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
+        XCTAssertEqual(object?["label"] as? String, "positive")
+        XCTAssertEqual(object?["text"] as? String, texts[0])
+        XCTAssertNotNil(object?["probability"] as? Double)
+
+        let eval = try NLPRunner.run(["eval", "sentiment", "--model", model, Self.sample])
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        XCTAssertTrue(eval.output.hasPrefix("accuracy 100.00% (100/100)"), eval.output)
+        let evalJSON = try NLPRunner.run(["eval", "sentiment", "--model", model, "--json", Self.sample])
+        let report = try JSONSerialization.jsonObject(with: Data(evalJSON.output.utf8)) as? [String: Any]
+        XCTAssertEqual(report?["accuracy"] as? Double, 1.0)
+        XCTAssertEqual(report?["confusion"] as? [[Int]], [[50, 0], [0, 50]])
+    }
+
+    func testBadInputIsReportedWithFileAndLineAndNothingIsWritten() throws {
+        let dir = try TemporaryDirectory()
+        let train = try dir.write("train.txt", "1 fine .\n0 bad .\nno-text-here\n")
+        let model = dir.path("m.safetensors")
+        let result = try NLPRunner.run(["train", "sentiment", "--train", train, "-o", model] + Self.smallNetwork)
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("\(train):3: expected 'LABEL text'"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: model))
+
+        let missingFolder = try NLPRunner.run(["train", "sentiment", "--train", Self.sample,
+                                               "-o", dir.path("no/such/m.safetensors")] + Self.smallNetwork)
+        XCTAssertNotEqual(missingFolder.status, 0)
+        XCTAssertTrue(missingFolder.stderr.contains("does not exist"), missingFolder.stderr)
+
+        let badOption = try NLPRunner.run(["train", "sentiment", "--train", Self.sample, "-o", model, "--dropout", "1.5"])
+        XCTAssertNotEqual(badOption.status, 0)
+        XCTAssertTrue(badOption.stderr.contains("--dropout must be in [0, 1)"), badOption.stderr)
+
+        let notAModel = try NLPRunner.run(["classify", "--model", train], input: "hello\n")
+        XCTAssertNotEqual(notAModel.status, 0)
+        XCTAssertTrue(notAModel.stderr.contains(train), notAModel.stderr)
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Pipeline
+import Seq2Seq
+import Tensor
+import XCTest
+
+final class SentimentTrainingTests: XCTestCase {
+    /// The project's 100-line SST-format sample.
+    static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("corpora/sentiment.sample.txt").path
+
+    /// A small, fast configuration: training on the sample takes well under a second an epoch.
+    func settings(output: String, epochs: Int = 4) -> SentimentTraining {
+        var settings = SentimentTraining(trainPath: Self.sample, devPath: Self.sample, outputPath: output)
+        settings.embedding = .learned(dimension: 16)
+        settings.encoder = EncoderConfiguration(cell: .lstm, inputSize: 16, hiddenSize: 16, layers: 1,
+                                                bidirectional: true, merge: .concat, dropout: 0)
+        settings.dropout = 0.3
+        settings.labelNames = ["0": "negative", "1": "positive"]
+        settings.training.epochs = epochs
+        settings.training.batchSize = 8
+        settings.training.learningRate = 0.01
+        settings.training.patience = 100
+        settings.training.seed = 11
+        return settings
+    }
+
+    func testTrainingOverfitsATinyCorpus() throws {
+        let folder = try TemporaryFolder()
+        let output = folder.path("model.safetensors")
+        let result = try settings(output: output, epochs: 30).run(progress: TrainingProgress(style: .quiet))
+        XCTAssertEqual(result.best.metric, 1.0, "training accuracy on the training set: \(result.best.summary)")
+        let model = try SentimentModel(contentsOf: output)
+        let report = try model.evaluate(LabeledTextFormat.labelFirst.read(path: Self.sample), path: Self.sample)
+        XCTAssertEqual(report.accuracy, 1.0)
+        XCTAssertEqual(model.labels, ["negative", "positive"])
+        XCTAssertEqual(model.provenance?.dev?.metric, 1.0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output + ".checkpoint"), "checkpoint removed at the end")
+    }
+
+    func testTheSameSeedGivesAByteIdenticalModelFile() throws {
+        let folder = try TemporaryFolder()
+        try settings(output: folder.path("a.safetensors")).run(progress: TrainingProgress(style: .quiet))
+        try settings(output: folder.path("b.safetensors")).run(progress: TrainingProgress(style: .quiet))
+        var other = settings(output: folder.path("c.safetensors"))
+        other.training.seed = 12
+        try other.run(progress: TrainingProgress(style: .quiet))
+        XCTAssertEqual(try folder.bytes("a.safetensors"), try folder.bytes("b.safetensors"))
+        XCTAssertNotEqual(try folder.bytes("a.safetensors"), try folder.bytes("c.safetensors"))
+    }
+
+    /// An interrupted run (stopped without warning after 23 batches, i.e. inside epoch 2, with
+    /// checkpoints every 5 batches) resumed from its last checkpoint ends with the same file as a
+    /// run that was never interrupted.
+    func testResumingAfterAnInterruptionGivesTheSameModel() throws {
+        let folder = try TemporaryFolder()
+        let straight = folder.path("straight.safetensors"), interrupted = folder.path("interrupted.safetensors")
+        try settings(output: straight).run(progress: TrainingProgress(style: .quiet))
+
+        var resumable = settings(output: interrupted)
+        resumable.checkpointEveryBatches = 5
+        XCTAssertThrowsError(try resumable.run(progress: TrainingProgress(style: .quiet), stopAfterBatches: 23)) {
+            XCTAssertTrue($0 is TrainingInterruption, "\($0)")
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: resumable.checkpointPath))
+        try resumable.run(resume: true, progress: TrainingProgress(style: .quiet))
+        XCTAssertEqual(try folder.bytes("straight.safetensors"), try folder.bytes("interrupted.safetensors"))
+    }
+
+    func testResumingWithOtherOptionsIsRefused() throws {
+        let folder = try TemporaryFolder()
+        var first = settings(output: folder.path("m.safetensors"))
+        first.checkpointEveryBatches = 5
+        XCTAssertThrowsError(try first.run(progress: TrainingProgress(style: .quiet), stopAfterBatches: 6))
+        var changed = first
+        changed.training.learningRate = 0.02
+        XCTAssertThrowsError(try changed.run(resume: true, progress: TrainingProgress(style: .quiet))) {
+            XCTAssertTrue("\($0)".contains("other data, options or model settings"), "\($0)")
+        }
+    }
+
+    func testALoadedModelPredictsExactlyAsTheOneInMemory() throws {
+        let folder = try TemporaryFolder()
+        let model = try Self.smallModel()
+        let path = folder.path("round.safetensors")
+        try model.write(to: path, provenance: Provenance(data: [], training: TrainingOptions(), settings: [:]))
+        let loaded = try SentimentModel(contentsOf: path)
+        let texts = ["a warm , funny film .", "dull", "", "never seen before words here", "the the the"]
+        XCTAssertEqual(loaded.classify(texts), model.classify(texts))
+        XCTAssertEqual(loaded.configuration, model.configuration)
+    }
+
+    func testDamagedModelFilesGiveErrorsNamingTheFile() throws {
+        let folder = try TemporaryFolder()
+        let path = folder.path("model.safetensors")
+        try Self.smallModel().write(to: path, provenance: Provenance(data: [], training: TrainingOptions(), settings: [:]))
+        let bytes = try folder.bytes("model.safetensors")
+
+        var flipped = bytes
+        flipped[bytes.count - 3] ^= 0x40
+        let corrupted = folder.path("corrupted.safetensors")
+        try Data(flipped).write(to: URL(fileURLWithPath: corrupted))
+        XCTAssertThrowsError(try SentimentModel(contentsOf: corrupted)) {
+            XCTAssertTrue("\($0)".hasPrefix(corrupted), "\($0)")
+            XCTAssertTrue("\($0)".contains("corrupt"), "\($0)")
+        }
+        let truncated = folder.path("truncated.safetensors")
+        try Data(bytes.prefix(bytes.count / 2)).write(to: URL(fileURLWithPath: truncated))
+        XCTAssertThrowsError(try SentimentModel(contentsOf: truncated)) {
+            XCTAssertTrue("\($0)".hasPrefix(truncated), "\($0)")
+        }
+        XCTAssertThrowsError(try SentimentModel(contentsOf: folder.path("absent.safetensors"))) {
+            XCTAssertTrue("\($0)".contains("absent.safetensors"), "\($0)")
+        }
+    }
+
+    func testMalformedTrainingLinesStopTrainingWithFileAndLine() throws {
+        let folder = try TemporaryFolder()
+        let train = try folder.write("train.txt", "1 good .\n0 bad .\n1\n")
+        var bad = settings(output: folder.path("m.safetensors"))
+        bad.trainPath = train
+        bad.devPath = train
+        XCTAssertThrowsError(try bad.run(progress: TrainingProgress(style: .quiet))) {
+            XCTAssertEqual("\($0)".prefix(train.count + 3), "\(train):3:")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("m.safetensors")))
+    }
+
+    func testADevLabelUnknownToTrainingIsAnError() throws {
+        let folder = try TemporaryFolder()
+        let dev = try folder.write("dev.txt", "1 good .\n2 neutral .\n")
+        var bad = settings(output: folder.path("m.safetensors"))
+        bad.devPath = dev
+        XCTAssertThrowsError(try bad.run(progress: TrainingProgress(style: .quiet))) {
+            XCTAssertTrue("\($0)".hasPrefix("\(dev):2: label '2'"), "\($0)")
+        }
+    }
+
+    /// An untrained model over a small vocabulary, for file tests.
+    static func smallModel() throws -> SentimentModel {
+        let vocabulary = ["a", "warm", ",", "funny", "film", ".", "dull", "the"]
+        let encode = try JSONDecoder().decode(EncodeStage.self, from: JSONEncoder().encode(
+            ["tokens": ["<pad>", "<unk>", "<s>", "</s>"] + vocabulary]))
+        let network = SequenceClassifier<Float>.Configuration(
+            vocabularySize: vocabulary.count + 4, embeddingDimension: 6, oneHot: false,
+            encoder: EncoderConfiguration(cell: .gru, inputSize: 6, hiddenSize: 5, layers: 2, bidirectional: true,
+                                          merge: .concat, dropout: 0),
+            pooling: .mean, classes: 2, dropout: 0.1)
+        var generator = SeededGenerator(seed: 5)
+        let configuration = SentimentConfiguration(
+            tokenize: TokenizeStage(), encode: encode, network: network, label: LabelStage(labels: ["0", "1"]))
+        return SentimentModel(configuration: configuration,
+                              network: SequenceClassifier(configuration: network, generator: &generator))
+    }
+}
