@@ -8,7 +8,7 @@ import Tensor
 ///
 /// States are ordered forward, reverse; parameters are named with `_l{k}` and `_l{k}_reverse`.
 public final class Bidirectional<Cell: RecurrentCell, Scalar: TensorScalar>: SequenceLayer {
-    public enum Merge: String, Sendable { case concat, sum }
+    public typealias Merge = DirectionMerge
 
     public let forwardLayer: Recurrent<Cell, Scalar>
     public let reverseLayer: Recurrent<Cell, Scalar>

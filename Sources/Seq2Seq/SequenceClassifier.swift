@@ -1,0 +1,143 @@
+import Embedding
+import Tensor
+
+/// A many-to-one classifier (sentiment): one score per class for each whole sequence.
+///
+///     x_t = dropout(E[id_t])        (T·B, D)
+///     y   = encoder(x)              (T·B, W), final states stateCount × (B, S·H)
+///     p   = pool(y)                 (B, W)        (`Pooling`: last, max or mean over real steps)
+///     z   = dropout(p) Wᵀ + b       (B, C)
+///
+/// W = `encoder.outputSize`. E is a learned table (`embedding.weight`, N(0, 1) or pretrained,
+/// optionally frozen; row 0 is `<pad>`, zero and untrained) or, with `oneHot`, the constant V×V
+/// identity, since onehot(id) · E = E[id]: still a gather, and not a parameter. (`<pad>` only
+/// occurs on padded steps, whose vectors the encoder ignores.) The encoder's parameters are
+/// PyTorch's names under `encoder.`, the linear layer's `output.weight` and `output.bias`.
+/// Forward and backward are side by side; the loss (e.g. `SoftmaxCrossEntropy`) is the caller's.
+public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
+    public typealias Configuration = SequenceClassifierConfiguration
+
+    public let configuration: Configuration
+    public let embedding: Embedding<Scalar>
+    public let encoder: RecurrentEncoder<Scalar>
+    public let output: Linear<Scalar>
+    public let parameters: [Parameter<Scalar>]
+    let dropout: Dropout
+    /// Draws the masks of the two dropouts (token vectors, pooled vector).
+    var generator: SeededGenerator
+
+    /// `pretrainedTable` (V, D) replaces the random table (its `<pad>` row is set to zero);
+    /// `freezeEmbedding` keeps the table fixed (it stays among `parameters`, so files keep it).
+    /// Neither applies with `oneHot`, whose identity table is always frozen and never stored.
+    public init(
+        configuration: Configuration, pretrainedTable: Matrix<Scalar>? = nil, freezeEmbedding: Bool = false,
+        generator: inout SeededGenerator
+    ) {
+        if let problem = configuration.problem { preconditionFailure("classifier configuration: \(problem)") }
+        let (V, D) = (configuration.vocabularySize, configuration.embeddingDimension)
+        self.configuration = configuration
+        if configuration.oneHot {
+            precondition(pretrainedTable == nil, "a one-hot classifier takes no pretrained table")
+            var identity = Matrix<Scalar>(rows: V, cols: V)
+            for v in 0..<V { identity[v, v] = 1 }
+            embedding = Embedding(table: identity, paddingIndex: 0, name: "embedding.weight", frozen: true)
+        } else if var table = pretrainedTable {
+            precondition(table.rows == V && table.cols == D,
+                         "pretrained table (\(table.rows), \(table.cols)), configuration says (\(V), \(D))")
+            for j in 0..<D { table[0, j] = 0 }
+            embedding = Embedding(table: table, paddingIndex: 0, name: "embedding.weight", frozen: freezeEmbedding)
+        } else {
+            embedding = Embedding(vocabularySize: V, dimension: D, paddingIndex: 0, name: "embedding.weight",
+                                  generator: &generator)
+            embedding.isFrozen = freezeEmbedding
+        }
+        encoder = RecurrentEncoder(configuration: configuration.encoder, prefix: "encoder.", generator: &generator)
+        output = Linear(inputSize: encoder.outputSize, outputSize: configuration.classes, prefix: "output.",
+                        generator: &generator)
+        dropout = Dropout(rate: configuration.dropout)
+        self.generator = generator.split()
+        parameters = (configuration.oneHot ? [] : embedding.parameters) + encoder.parameters + output.parameters
+        requireUniqueParameterNames()
+    }
+
+    /// The exact positions (`SeededGenerator.savedState`) of every generator training draws from:
+    /// this model's dropout generator, then the encoder's. A checkpoint saves them; setting them back
+    /// makes a resumed run draw the same dropout masks as an uninterrupted one. Setting states that
+    /// `SeededGenerator(state:)` rejects is a programmer error (validate a file's states first).
+    public var generatorStates: [[UInt64]] {
+        get { [generator.savedState, encoder.dropoutGenerator.savedState] }
+        set {
+            precondition(newValue.count == 2, "\(newValue.count) generator states, the classifier has 2")
+            guard let own = SeededGenerator(state: newValue[0]), let inner = SeededGenerator(state: newValue[1]) else {
+                preconditionFailure("invalid generator state \(newValue)")
+            }
+            generator = own
+            encoder.dropoutGenerator = inner
+        }
+    }
+
+    /// What forward keeps for backward.
+    public struct Cache {
+        let ids: [Int]
+        let lengths: [Int]
+        let embeddingMask: Matrix<Scalar>?
+        let encoder: RecurrentEncoder<Scalar>.Cache
+        let argmax: [Int]                // max pooling: the step of each maximum (B·W)
+        let pooledMask: Matrix<Scalar>?
+        let dropped: Matrix<Scalar>      // dropout(p), the linear layer's input (B, W)
+    }
+
+    /// Time-major ids (T·B) of right-padded sequences with `lengths` (B, each in 1...T) → logits
+    /// (B, C). Dropout (and only dropout) depends on `training`; ids on padded steps are ignored.
+    public func forward(ids: [Int], lengths: [Int], training: Bool) -> (logits: Matrix<Scalar>, cache: Cache) {
+        let B = lengths.count
+        precondition(B > 0 && ids.count % B == 0, "\(ids.count) ids are not T·B for a batch of \(B)")
+        let T = ids.count / B
+        precondition(lengths.allSatisfy { $0 >= 1 && $0 <= T }, "lengths \(lengths) outside 1...\(T)")
+        let tokens = dropout.forward(embedding.forward(ids), training: training, generator: &generator)
+        let encoded = encoder.forward(tokens.output, lengths: lengths, training: training)
+        let pooled = configuration.pooling.forward(outputs: encoded.output, finalStates: encoded.finalStates,
+                                                   lengths: lengths, encoder: configuration.encoder)
+        let dropped = dropout.forward(pooled.pooled, training: training, generator: &generator)
+        return (output.forward(dropped.output),
+                Cache(ids: ids, lengths: lengths, embeddingMask: tokens.mask, encoder: encoded.cache,
+                      argmax: pooled.argmax, pooledMask: dropped.mask, dropped: dropped.output))
+    }
+
+    /// Adds every parameter's gradient from ∂L/∂logits (B, C): the linear layer's, the encoder's
+    /// (through the outputs, or the final states for `last`), and the used rows of the table.
+    public func backward(logitsGradient: Matrix<Scalar>, cache: Cache) {
+        let (B, C) = (cache.lengths.count, configuration.classes)
+        precondition(logitsGradient.rows == B && logitsGradient.cols == C,
+                     "logits gradient (\(logitsGradient.rows), \(logitsGradient.cols)), expected (\(B), \(C))")
+        let droppedGradient = output.backward(outputGradient: logitsGradient, input: cache.dropped)
+        let pooledGradient = dropout.backward(droppedGradient, mask: cache.pooledMask)
+        let encoded = configuration.pooling.backward(
+            pooledGradient: pooledGradient, argmax: cache.argmax, lengths: cache.lengths,
+            steps: cache.ids.count / B, encoder: configuration.encoder)
+        let tokensGradient = encoder.backward(outputGradient: encoded.outputGradient,
+                                              finalStateGradients: encoded.finalStateGradients,
+                                              cache: cache.encoder).inputGradient
+        guard !embedding.isFrozen else { return }
+        embedding.backward(outputGradient: dropout.backward(tokensGradient, mask: cache.embeddingMask), ids: cache.ids)
+    }
+
+    /// Class probabilities (B, C): the softmax of each row of the logits, dropout off.
+    ///
+    ///     P_bc = exp(z_bc − m_b) / Σ_k exp(z_bk − m_b),    m_b = max_k z_bk
+    public func probabilities(ids: [Int], lengths: [Int]) -> Matrix<Scalar> {
+        var logits = forward(ids: ids, lengths: lengths, training: false).logits
+        let C = logits.cols
+        for b in 0..<logits.rows {
+            var maximum = logits[b, 0]
+            for c in 1..<C where logits[b, c] > maximum { maximum = logits[b, c] }
+            var total: Scalar = 0
+            for c in 0..<C {
+                logits[b, c] = Scalar.exponential(logits[b, c] - maximum)
+                total += logits[b, c]
+            }
+            for c in 0..<C { logits[b, c] /= total }
+        }
+        return logits
+    }
+}
