@@ -141,7 +141,7 @@ final class SentimentTrainingTests: XCTestCase {
         let vocabulary = ["a", "warm", ",", "funny", "film", ".", "dull", "the"]
         let encode = try JSONDecoder().decode(EncodeStage.self, from: JSONEncoder().encode(
             ["tokens": ["<pad>", "<unk>", "<s>", "</s>"] + vocabulary]))
-        let network = SequenceClassifier<Float>.Configuration(
+        let network = SequenceClassifierConfiguration(
             vocabularySize: vocabulary.count + 4, embeddingDimension: 6, oneHot: false,
             encoder: EncoderConfiguration(cell: .gru, inputSize: 6, hiddenSize: 5, layers: 2, bidirectional: true,
                                           merge: .concat, dropout: 0),

@@ -5,10 +5,10 @@ import Seq2Seq
 public struct SentimentConfiguration: Codable, Equatable, Sendable {
     public var tokenize: TokenizeStage
     public var encode: EncodeStage
-    public var network: SequenceClassifier<Float>.Configuration
+    public var network: SequenceClassifierConfiguration
     public var label: LabelStage
 
-    public init(tokenize: TokenizeStage, encode: EncodeStage, network: SequenceClassifier<Float>.Configuration,
+    public init(tokenize: TokenizeStage, encode: EncodeStage, network: SequenceClassifierConfiguration,
                 label: LabelStage) {
         self.tokenize = tokenize
         self.encode = encode

@@ -141,7 +141,7 @@ public struct SentimentTraining {
         }
         var encoderConfiguration = encoder
         encoderConfiguration.inputSize = dimension
-        let networkConfiguration = SequenceClassifier<Float>.Configuration(
+        let networkConfiguration = SequenceClassifierConfiguration(
             vocabularySize: vocabulary.count, embeddingDimension: dimension, oneHot: embedding == .oneHot,
             encoder: encoderConfiguration, pooling: pooling, classes: labels.count, dropout: dropout)
         let network = SequenceClassifier<Float>(configuration: networkConfiguration, pretrainedTable: pretrained,

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Trains and scores the sentiment classifier on the shared corpora (SST-2, SST-5, CR 10-fold) and
+# prints one line per result. Needs a release build and ../shared/corpora beside the checkout.
+#
+#   swift build -c release && Scripts/experiments/sentiment.sh [sst2|sst5|cr|all] [extra nlp options]
+#
+# Models and logs go to runs/sentiment/ (ignored by git).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+nlp=.build/release/nlp
+corpora=../shared/corpora
+vectors=../shared/vectors/glove.6B.50d.txt.gz
+runs=runs/sentiment
+what=${1:-all}
+shift || true
+[ -d "$corpora" ] || { echo "skipped: $corpora not found (the shared corpora are needed)"; exit 0; }
+mkdir -p "$runs"
+common=(--vectors "$vectors" "$@")
+
+accuracy() { "$nlp" eval sentiment --model "$1" "$2" --json | python3 -c 'import json,sys; print("%.2f" % (100*json.load(sys.stdin)["accuracy"]))'; }
+
+if [ "$what" = sst2 ] || [ "$what" = all ]; then
+    start=$(date +%s)
+    "$nlp" train sentiment --train $corpora/sst2/stsa.binary.train --dev $corpora/sst2/stsa.binary.dev \
+        --label-names 0=negative,1=positive -o $runs/sst2.safetensors "${common[@]}" 2> $runs/sst2.log
+    echo "SST-2 test accuracy $(accuracy $runs/sst2.safetensors $corpora/sst2/stsa.binary.test)% (dev $(accuracy $runs/sst2.safetensors $corpora/sst2/stsa.binary.dev)%), training $(( $(date +%s) - start )) s"
+fi
+
+if [ "$what" = sst5 ] || [ "$what" = all ]; then
+    start=$(date +%s)
+    "$nlp" train sentiment --train $corpora/sst5/stsa.fine.train --dev $corpora/sst5/stsa.fine.dev \
+        -o $runs/sst5.safetensors "${common[@]}" 2> $runs/sst5.log
+    echo "SST-5 test accuracy $(accuracy $runs/sst5.safetensors $corpora/sst5/stsa.fine.test)%, training $(( $(date +%s) - start )) s"
+fi
+
+if [ "$what" = cr ] || [ "$what" = all ]; then
+    # 10-fold cross-validation: line i belongs to fold i mod 10; each run trains on nine folds
+    # (holding out 10% of them as dev) and is scored on the tenth.
+    start=$(date +%s)
+    total=0
+    for fold in 0 1 2 3 4 5 6 7 8 9; do
+        awk -v f=$fold 'NR % 10 != f' $corpora/cr/custrev.all > $runs/cr.train.$fold
+        awk -v f=$fold 'NR % 10 == f' $corpora/cr/custrev.all > $runs/cr.test.$fold
+        "$nlp" train sentiment --train $runs/cr.train.$fold -o $runs/cr.$fold.safetensors "${common[@]}" 2> $runs/cr.$fold.log
+        a=$(accuracy $runs/cr.$fold.safetensors $runs/cr.test.$fold)
+        echo "CR fold $fold accuracy $a%"
+        total=$(python3 -c "print($total + $a)")
+    done
+    echo "CR 10-fold mean accuracy $(python3 -c "print('%.2f' % ($total / 10))")%, training $(( $(date +%s) - start )) s"
+fi
