@@ -3,6 +3,9 @@ import Foundation
 /// Streams the lines of a text file in bounded memory, reading 1 MiB at a time; a `.gz` file is read
 /// through `gzip -dc`. Lines are split on "\n" only (a trailing "\r" is dropped).
 enum LineSource {
+    /// Thrown by a `body` to stop reading early (not an error: `forEachLine` returns normally).
+    struct Stop: Error {}
+
     static func forEachLine(
         ofFile path: String, _ body: (_ line: ArraySlice<UInt8>, _ number: Int) throws -> Void
     ) throws {
@@ -36,7 +39,13 @@ enum LineSource {
                 number += 1
                 var line = pending[start..<end]
                 if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-                try body(line, number)
+                do {
+                    try body(line, number)
+                } catch is Stop {
+                    process?.terminate()
+                    process?.waitUntilExit()
+                    return
+                }
                 start = end + 1
             }
             pending.removeSubrange(0..<start)

@@ -81,4 +81,22 @@ public struct PretrainedVectors {
         self.table = table
         self.found = vectors.count
     }
+
+    /// The words of the first `count` vectors of a word2vec/GloVe text file (both list the most
+    /// frequent words first), e.g. to let a vocabulary cover words the training data never shows.
+    public static func leadingWords(inFile path: String, count: Int) throws -> [String] {
+        var words: [String] = []
+        guard count > 0 else { return words }
+        try LineSource.forEachLine(ofFile: path) { line, number in
+            guard let space = line.firstIndex(of: UInt8(ascii: " ")) else {
+                throw LoadError(description: "\(path):\(number): expected a word and its numbers")
+            }
+            let word = String(decoding: line[..<space], as: UTF8.self)
+            let rest = line[(space + 1)...]
+            if number == 1, Int(word) != nil, !rest.contains(UInt8(ascii: " ")) { return }   // word2vec header
+            words.append(word)
+            if words.count == count { throw LineSource.Stop() }
+        }
+        return words
+    }
 }

@@ -52,6 +52,9 @@ struct TrainSentimentCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Pretrained word vectors (word2vec/GloVe text, .gz allowed) to start the embedding from.", valueName: "file"))
     var vectors: String?
 
+    @Option(help: ArgumentHelp("With --vectors: also give the N most frequent words of the vectors file an entry, so words unseen in training keep their vectors.", valueName: "N"))
+    var vectorsVocab = 0
+
     @Flag(help: "Keep the embedding fixed during training.")
     var freezeEmbedding = false
 
@@ -108,6 +111,8 @@ struct TrainSentimentCommand: ParsableCommand {
     func validate() throws {
         if embeddingDim < 1 { throw ValidationError("--embedding-dim must be at least 1") }
         if vectors != nil && embedding == .oneHot { throw ValidationError("--vectors and --embedding one-hot exclude each other") }
+        if vectorsVocab < 0 { throw ValidationError("--vectors-vocab must be 0 or more") }
+        if vectorsVocab > 0 && vectors == nil { throw ValidationError("--vectors-vocab needs --vectors") }
         if layers < 1 { throw ValidationError("--layers must be at least 1") }
         if hidden < 1 { throw ValidationError("--hidden must be at least 1") }
         for (name, value) in [("--dropout", dropout), ("--layer-dropout", layerDropout)] where !(value >= 0 && value < 1) {
@@ -146,6 +151,7 @@ struct TrainSentimentCommand: ParsableCommand {
             settings.embedding = embedding == .oneHot ? .oneHot : .learned(dimension: embeddingDim)
         }
         settings.freezeEmbedding = freezeEmbedding
+        settings.vectorsVocabulary = vectorsVocab
         settings.encoder = EncoderConfiguration(cell: cell, inputSize: embeddingDim, hiddenSize: hidden, layers: layers,
                                                 bidirectional: bidirectional, merge: merge, dropout: layerDropout)
         settings.pooling = pooling

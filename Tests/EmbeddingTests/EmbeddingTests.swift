@@ -62,6 +62,8 @@ final class EmbeddingTests: XCTestCase {
             XCTAssertEqual(vectors.table.rows(1..<2).storage, [0.5, -1, 2])
             XCTAssertEqual(vectors.table.rows(2..<3).storage, [0.25, 0.5, 0.75])
             XCTAssertGreaterThan(vectors.table.rows(3..<4).squaredNorm, 0)
+            XCTAssertEqual(try PretrainedVectors.leadingWords(inFile: path, count: 2), ["the", "Paris"], path)
+            XCTAssertEqual(try PretrainedVectors.leadingWords(inFile: path, count: 10), ["the", "Paris", "cat"], path)
         }
     }
 

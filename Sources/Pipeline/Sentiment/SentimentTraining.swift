@@ -30,6 +30,9 @@ public struct SentimentTraining {
     public var maxVocabulary: Int?
     public var embedding = EmbeddingChoice.learned(dimension: 100)
     public var freezeEmbedding = false
+    /// With pretrained vectors: also give the first this-many words of the vectors file (the most
+    /// frequent) a vocabulary entry, so words the training data never shows keep their vectors.
+    public var vectorsVocabulary = 0
     public var encoder = EncoderConfiguration(cell: .lstm, inputSize: 100, hiddenSize: 128, layers: 1,
                                               bidirectional: true, merge: .concat, dropout: 0)
     public var pooling = Pooling.max
@@ -65,6 +68,7 @@ public struct SentimentTraining {
         case .oneHot: record["embedding"] = "one-hot"
         case .pretrained(let path): record["embedding"] = "pretrained"; record["vectors"] = path
         }
+        record["vectors-vocab"] = String(vectorsVocabulary)
         record["max-vocab"] = maxVocabulary.map(String.init) ?? "-"
         record["labels"] = labelNames.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
         return record
@@ -116,7 +120,15 @@ public struct SentimentTraining {
         let trainTokens = trainTexts.map { tokenize($0.text) }
         var builder = VocabularyBuilder()
         for tokens in trainTokens { builder.add(contentsOf: tokens) }
-        let vocabulary = builder.build(minimumCount: minCount, maximumSize: maxVocabulary)
+        var vocabulary = builder.build(minimumCount: minCount, maximumSize: maxVocabulary)
+        if case .pretrained(let path) = embedding, vectorsVocabulary > 0 {
+            var seen = Set(vocabulary.tokens)
+            let extra = try PretrainedVectors.leadingWords(inFile: path, count: vectorsVocabulary)
+                .filter { Self.canBeToken($0) && seen.insert($0).inserted }
+            let specials = Vocabulary.specialTokens.count
+            vocabulary = Vocabulary(ordinaryTokens: vocabulary.tokens.dropFirst(specials) + extra,
+                                    counts: vocabulary.counts.dropFirst(specials) + Array(repeating: 0, count: extra.count))
+        }
         let encode = EncodeStage(vocabulary: vocabulary)
 
         var generator = SeededGenerator(seed: training.seed)
@@ -174,6 +186,12 @@ public struct SentimentTraining {
             try model.write(to: outputPath, provenance: record, dtype: saveDType)
         }
         return try trainer.run(resume: resume)
+    }
+
+    /// Whether a word from a vectors file can be a vocabulary entry (not empty, no TAB or newline,
+    /// not a special token).
+    static func canBeToken(_ word: String) -> Bool {
+        !word.isEmpty && !word.utf8.contains(9) && !word.utf8.contains(10) && !Vocabulary.specialTokens.contains(word)
     }
 
     /// SHA-256 of the provenance without dev results: data checksums, options and settings.

@@ -50,7 +50,8 @@ public final class TrainingProgress {
             barVisible = false
         }
         write(text + "\n")
-        lastDraw = 0
+        // A bar is redrawn at once below the line; periodic lines wait a full interval.
+        lastDraw = style == .bar ? 0 : Date().timeIntervalSince1970
     }
 
     /// `m:ss` or `h:mm:ss`.
