@@ -3,8 +3,9 @@ import Seq2Seq
 import Tensor
 
 /// A training run saved to disk: parameters, optimizer buffers and `TrainingState`, in one
-/// safetensors file written atomically (temporary file, then rename), so a kill at any moment
-/// leaves either the previous checkpoint or the new one, never half of one.
+/// safetensors file written atomically and durably (temporary file, fsync, rename, as model files
+/// are), so a kill at any moment leaves either the previous checkpoint or the new one, never half
+/// of one.
 ///
 /// Tensors: `model.<parameter>` and `optimizer.<parameter>.<slot|step>`. Metadata: `format`
 /// (`nlp-checkpoint`), `state` (JSON) and `fingerprint`, which identifies the data, options and
@@ -24,7 +25,7 @@ enum TrainingCheckpoint {
         encoder.outputFormatting = [.sortedKeys]
         let metadata = ["format": format, "fingerprint": fingerprint,
                         "state": String(decoding: try encoder.encode(state), as: UTF8.self)]
-        try SafeTensors(tensors: tensors, metadata: metadata).write(to: URL(fileURLWithPath: path))
+        try ModelFile.replaceFile(at: path, with: SafeTensors(tensors: tensors, metadata: metadata).encoded(path: path))
     }
 
     /// Reads a checkpoint into `parameters` and `optimizer` and returns its state. Throws, changing

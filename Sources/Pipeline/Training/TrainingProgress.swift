@@ -23,19 +23,22 @@ public final class TrainingProgress {
         guard style != .quiet else { return }
         let now = Date().timeIntervalSince1970
         let done = Double(batch) / Double(max(batches, 1))
-        let left = done > 0 ? epochSeconds / done - epochSeconds : 0
+        let epochEstimate = done > 0 ? epochSeconds / done : 0
+        let left = epochEstimate - epochSeconds
+        // Early stopping may end the run sooner: the whole run's estimate is an upper bound.
+        let allLeft = left + Double(epochs - epoch) * epochEstimate
         switch style {
         case .bar:
             guard now - lastDraw >= 0.1 || batch == batches else { return }
             let width = 24, filled = Int(done * Double(width))
             let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
             write("\r\u{1B}[Kepoch \(epoch)/\(epochs) [\(bar)] \(Int(done * 100))% loss \(format(loss, 4)) "
-                  + "\(Int(tokensPerSecond)) tok/s ETA \(Self.clock(left))")
+                  + "\(Int(tokensPerSecond)) tok/s ETA \(Self.clock(left)) (all epochs \(Self.clock(allLeft)))")
             barVisible = true
         case .lines:
             guard now - lastDraw >= lineInterval else { return }
             write("epoch \(epoch)/\(epochs) batch \(batch)/\(batches) loss \(format(loss, 4)) "
-                  + "\(Int(tokensPerSecond)) tok/s, epoch ends in \(Self.clock(left))\n")
+                  + "\(Int(tokensPerSecond)) tok/s, epoch ends in \(Self.clock(left)), all epochs in at most \(Self.clock(allLeft))\n")
         case .quiet:
             return
         }
