@@ -97,6 +97,9 @@ struct TrainSentimentCommand: ParsableCommand {
     @Option(help: "Tokenizer: icu (word rules) or whitespace (for pre-tokenized text).")
     var tokenizer = TokenizeStage.Method.icu
 
+    @Flag(inversion: .prefixedNo, help: "Split English clitics off as the Penn Treebank does (don't → do n't); default: on for English locales.")
+    var splitContractions: Bool?
+
     @Flag(help: "Keep case (by default text is lowercased).")
     var keepCase = false
 
@@ -142,7 +145,8 @@ struct TrainSentimentCommand: ParsableCommand {
         settings.devFraction = devFraction
         settings.format = format
         settings.tokenize = TokenizeStage(method: tokenizer, normalize: NormalizeStage(
-            form: .nfc, caseMapping: keepCase ? .none : .lowercase, locale: locale))
+            form: .nfc, caseMapping: keepCase ? .none : .lowercase, locale: locale),
+            splitContractions: splitContractions ?? locale.lowercased().hasPrefix("en"))
         settings.minCount = minCount
         settings.maxVocabulary = maxVocab
         if let vectors {

@@ -25,7 +25,7 @@ public struct SentimentTraining {
     /// nil: detected from the first line of each file.
     public var format: LabeledTextFormat?
     public var outputPath: String
-    public var tokenize = TokenizeStage(normalize: NormalizeStage(form: .nfc, caseMapping: .lowercase))
+    public var tokenize = TokenizeStage(normalize: NormalizeStage(form: .nfc, caseMapping: .lowercase), splitContractions: true)
     public var minCount = 1
     public var maxVocabulary: Int?
     public var embedding = EmbeddingChoice.learned(dimension: 100)
@@ -55,7 +55,7 @@ public struct SentimentTraining {
 
     /// Settings as recorded in the model's provenance, by option name.
     var settingsRecord: [String: String] {
-        var record = ["tokenizer": tokenize.method.rawValue, "locale": tokenize.normalize.locale,
+        var record = ["tokenizer": tokenize.method.rawValue, "split-contractions": String(tokenize.splitContractions), "locale": tokenize.normalize.locale,
                       "case": tokenize.normalize.caseMapping.rawValue, "normalize": tokenize.normalize.form.rawValue,
                       "min-count": String(minCount), "cell": encoder.cell.rawValue, "layers": String(encoder.layers),
                       "hidden": String(encoder.hiddenSize), "bidirectional": String(encoder.bidirectional),
