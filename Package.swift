@@ -78,7 +78,11 @@ let package = Package(
             dependencies: ["Seq2Seq", "NLPTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "NLPTestSupport"]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "NLPTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "NLPCLITests", dependencies: ["nlp"]),
     ]
 )
