@@ -123,21 +123,7 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
     }
 
     /// Class probabilities (B, C): the softmax of each row of the logits, dropout off.
-    ///
-    ///     P_bc = exp(z_bc − m_b) / Σ_k exp(z_bk − m_b),    m_b = max_k z_bk
     public func probabilities(ids: [Int], lengths: [Int]) -> Matrix<Scalar> {
-        var logits = forward(ids: ids, lengths: lengths, training: false).logits
-        let C = logits.cols
-        for b in 0..<logits.rows {
-            var maximum = logits[b, 0]
-            for c in 1..<C where logits[b, c] > maximum { maximum = logits[b, c] }
-            var total: Scalar = 0
-            for c in 0..<C {
-                logits[b, c] = Scalar.exponential(logits[b, c] - maximum)
-                total += logits[b, c]
-            }
-            for c in 0..<C { logits[b, c] /= total }
-        }
-        return logits
+        forward(ids: ids, lengths: lengths, training: false).logits.rowSoftmax()
     }
 }

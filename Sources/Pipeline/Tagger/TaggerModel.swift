@@ -1,0 +1,206 @@
+import Foundation
+import Seq2Seq
+import Tensor
+import Tokenize
+
+/// A named-entity tagger: the pipeline from text to word and character ids, the network
+/// (`SequenceTagger`: word embedding and character features, recurrent encoder, linear emissions),
+/// and a CRF (or a per-token softmax) over the tags. One model file holds all of it.
+///
+/// ```swift
+/// let tagger = try TaggerModel(contentsOf: "models/ner-en.safetensors")
+/// for sentence in tagger.tag("John Smith visited Paris.") {
+///     for entity in sentence.entities { print(entity.type, entity.text) }   // PER John Smith, LOC Paris
+/// }
+/// ```
+public final class TaggerModel {
+    public let configuration: TaggerConfiguration
+    public let network: SequenceTagger<Float>
+    public let crf: LinearChainCRF<Float>?
+    public private(set) var provenance: Provenance?
+    /// Inference batch size (sentences).
+    public var batchSize = 64
+
+    public init(configuration: TaggerConfiguration, network: SequenceTagger<Float>, crf: LinearChainCRF<Float>?) {
+        precondition(configuration.network == network.configuration, "network built from another configuration")
+        precondition(configuration.crf == (crf != nil), "CRF presence differs from the configuration")
+        self.configuration = configuration
+        self.network = network
+        self.crf = crf
+    }
+
+    /// The CRF a configuration asks for, with the scheme's transition constraints.
+    static func makeCRF(_ configuration: TaggerConfiguration, generator: inout SeededGenerator) -> LinearChainCRF<Float>? {
+        guard configuration.crf else { return nil }
+        let masks = TagScheme.allowedTransitions(tags: configuration.tags, scheme: configuration.scheme)
+        return LinearChainCRF(tagCount: configuration.tags.count, allowedTransitions: masks.transitions,
+                              allowedStart: masks.start, allowedEnd: masks.end, generator: &generator)
+    }
+
+    /// Loads a model file, checking format, version, task, checksums and that the tensors fit.
+    public convenience init(contentsOf path: String) throws {
+        let file = try ModelFile.read(from: path, expecting: .tagger)
+        let configuration = try file.decodeConfiguration(TaggerConfiguration.self, path: path)
+        if let problem = configuration.problem { throw DataError(path: path, "unusable model configuration: \(problem)") }
+        do {
+            _ = try ICUWordTokenizer(locale: configuration.tokenize.normalize.locale)
+        } catch {
+            throw DataError(path: path, "the model's tokenizer locale '\(configuration.tokenize.normalize.locale)' is not usable: \(error)")
+        }
+        var generator = SeededGenerator(seed: 0)
+        let network = SequenceTagger<Float>(configuration: configuration.network, generator: &generator)
+        let crf = Self.makeCRF(configuration, generator: &generator)
+        try SafeTensors(tensors: file.tensors).assign(to: network.parameters + (crf?.parameters ?? []), path: path)
+        self.init(configuration: configuration, network: network, crf: crf)
+        provenance = try? file.decodeProvenance(Provenance.self, path: path)
+    }
+
+    public func write(to path: String, provenance: Provenance, dtype: SafeTensors.DType = .f32) throws {
+        let tensors = parameters.map {
+            SafeTensors.Tensor(name: $0.name, shape: $0.shape, dtype: dtype, values: Matrix<Float>($0.value))
+        }
+        try ModelFile(task: .tagger, configuration: configuration, provenance: provenance, tensors: tensors).write(to: path)
+    }
+
+    /// The network's input for a sentence of tokens.
+    public func example(tokens: [String], tags: [Int] = []) -> Example {
+        let words = configuration.words(tokens.map(configuration.wordKey.callAsFunction))
+        let characters = configuration.characters.map { stage in tokens.map { stage($0) } } ?? []
+        return Example(words: words, characters: characters, tags: tags)
+    }
+
+    /// Tags sentences of tokens (batched; in input order). Each tag comes with its probability
+    /// (the CRF's posterior marginal, or the softmax).
+    public func tag(tokens sentences: [[String]]) -> [[(tag: String, probability: Double)]] {
+        let examples = sentences.map { $0.isEmpty ? nil : example(tokens: $0) }
+        var result = [[(tag: String, probability: Double)]](repeating: [], count: sentences.count)
+        let real = examples.indices.filter { examples[$0] != nil }
+        for batch in BatchPlan.inferenceBatches(lengths: real.map { sentences[$0].count }, batchSize: batchSize) {
+            let indices = batch.map { real[$0] }
+            let predictions = predict(indices.map { examples[$0]! })
+            for (index, prediction) in zip(indices, predictions) {
+                result[index] = prediction.map { (configuration.tags[$0.tag], $0.probability) }
+            }
+        }
+        return result
+    }
+
+    /// Splits `text` into sentences and tokens and tags them.
+    public func tag(_ text: String) -> [TaggedSentence] {
+        let splitter = try! SentenceSplitter(locale: configuration.tokenize.normalize.locale)   // locale checked at load
+        let bytes = Array(text.utf8)
+        let sentences = splitter.split(text).map(\.range)
+        let tokens = sentences.map { range in
+            configuration.tokenize.tokens(of: String(decoding: bytes[range], as: UTF8.self)).map {
+                Token(text: String(decoding: bytes[(range.lowerBound + $0.range.lowerBound)..<(range.lowerBound + $0.range.upperBound)], as: UTF8.self),
+                      range: (range.lowerBound + $0.range.lowerBound)..<(range.lowerBound + $0.range.upperBound))
+            }
+        }
+        let tags = tag(tokens: tokens.map { $0.map(\.text) })
+        return zip(sentences, zip(tokens, tags)).map { range, pair in
+            let (tokens, tags) = pair
+            let tagged = zip(tokens, tags).map { TaggedSentence.TaggedToken(text: $0.text, tag: $1.tag, range: $0.range) }
+            let entities = TagScheme.entities(in: tags.map(\.tag), scheme: configuration.scheme).map { span in
+                let range = tokens[span.start].range.lowerBound..<tokens[span.end - 1].range.upperBound
+                let confidence = tags[span.start..<span.end].reduce(0) { $0 + $1.probability } / Double(span.count)
+                return TaggedSentence.Entity(type: span.type, text: String(decoding: bytes[range], as: UTF8.self),
+                                             tokens: span.start..<span.end, range: range, confidence: confidence)
+            }
+            return TaggedSentence(range: range, tokens: tagged, entities: entities)
+        }
+    }
+
+    /// Best tag index and its probability for each token of each example (a batch).
+    func predict(_ examples: [Example]) -> [[(tag: Int, probability: Double)]] {
+        let batch = PaddedBatch(examples.map(\.words))
+        let B = batch.batchSize
+        let emissions = network.forward(ids: batch.ids, characters: timeMajorCharacters(examples, steps: batch.steps),
+                                        lengths: batch.lengths, training: false).emissions
+        let C = configuration.tags.count
+        let probabilities: Matrix<Float>
+        let best: [[Int]]
+        if let crf {
+            best = crf.decode(emissions: emissions, lengths: batch.lengths)
+            probabilities = crf.marginals(emissions: emissions, lengths: batch.lengths)
+        } else {
+            probabilities = emissions.rowSoftmax()
+            best = (0..<B).map { b in
+                (0..<batch.lengths[b]).map { t in
+                    let row = t * B + b
+                    return (0..<C).max { probabilities[row, $0] < probabilities[row, $1] }!
+                }
+            }
+        }
+        return (0..<B).map { b in
+            best[b].enumerated().map { t, tag in (tag, Double(probabilities[t * B + b, tag])) }
+        }
+    }
+
+    /// Character ids laid out like the word ids: entry t·B + b for token t of sentence b (empty on padding).
+    func timeMajorCharacters(_ examples: [Example], steps: Int) -> [[Int]] {
+        guard configuration.characters != nil else { return [] }
+        let B = examples.count
+        var characters = [[Int]](repeating: [], count: steps * B)
+        for (b, example) in examples.enumerated() {
+            for (t, ids) in example.characters.enumerated() { characters[t * B + b] = ids }
+        }
+        return characters
+    }
+
+    /// The entity scores of the model on tagged sentences.
+    func scores(_ examples: [Example]) -> EntityScores {
+        var predicted = [[String]](repeating: [], count: examples.count)
+        for batch in BatchPlan.inferenceBatches(lengths: examples.map(\.words.count), batchSize: batchSize) {
+            for (index, prediction) in zip(batch, predict(batch.map { examples[$0] })) {
+                predicted[index] = prediction.map { configuration.tags[$0.tag] }
+            }
+        }
+        let gold = examples.map { $0.tags.map { configuration.tags[$0] } }
+        return EntityScores(gold: gold, predicted: predicted, scheme: configuration.scheme)
+    }
+}
+
+extension TaggerModel: TrainableModel {
+    /// A sentence: word ids, character ids per token, tag indices.
+    public struct Example: Sendable {
+        public var words: [Int]
+        public var characters: [[Int]]
+        public var tags: [Int]
+    }
+
+    public var parameters: [Parameter<Float>] { network.parameters + (crf?.parameters ?? []) }
+
+    public var generatorStates: [[UInt64]] {
+        get { network.generatorStates }
+        set { network.generatorStates = newValue }
+    }
+
+    public func length(of example: Example) -> Int { example.words.count }
+
+    public func trainingStep(_ examples: [Example]) -> (lossSum: Double, count: Int) {
+        let batch = PaddedBatch(examples.map(\.words))
+        let B = batch.batchSize
+        let (emissions, cache) = network.forward(ids: batch.ids, characters: timeMajorCharacters(examples, steps: batch.steps),
+                                                 lengths: batch.lengths, training: true)
+        var targets = [Int](repeating: -1, count: batch.ids.count)
+        for (b, example) in examples.enumerated() {
+            for (t, tag) in example.tags.enumerated() { targets[t * B + b] = tag }
+        }
+        if let crf {
+            let (loss, gradient) = crf.negativeLogLikelihood(emissions: emissions, tags: targets, lengths: batch.lengths)
+            network.backward(emissionsGradient: gradient, cache: cache)
+            return (Double(loss) * Double(B), B)
+        }
+        let (loss, gradient) = SoftmaxCrossEntropy(reduction: .mean, ignoredTarget: -1)(logits: emissions, targets: targets)
+        network.backward(emissionsGradient: gradient, cache: cache)
+        let tokens = batch.lengths.reduce(0, +)
+        return (Double(loss) * Double(tokens), tokens)
+    }
+
+    public func evaluate(_ examples: [Example]) -> Evaluation {
+        let scores = scores(examples)
+        return Evaluation(metricName: "f1", metric: scores.overall.f1,
+                          summary: String(format: "entity F1 %.2f%% (P %.2f%%, R %.2f%%)", 100 * scores.overall.f1,
+                                          100 * scores.overall.precision, 100 * scores.overall.recall))
+    }
+}
