@@ -42,15 +42,16 @@ extension LinearChainCRF {
 extension LinearChainCRF.Lattice {
     /// Runs `body(b, e, scratch)` for every sentence b, in parallel chunks of sentences: e (L, P) is
     /// sentence b's rows of the emissions (T·B, C), padded with −∞; `scratch` holds `count` scalars
-    /// (uninitialised) that the sentences of a chunk reuse.
+    /// (uninitialised) that the sentences of a chunk reuse. A thread gets at least about `work`
+    /// multiply-adds (C² per step per sentence counting as one).
     func forEachSentence(
-        emissions: Matrix<Scalar>, lengths: [Int], scratch count: Int,
+        emissions: Matrix<Scalar>, lengths: [Int], scratch count: Int, work: Int = 1 << 15,
         _ body: (Int, UnsafePointer<Scalar>, UnsafeMutablePointer<Scalar>) -> Void
     ) {
         let B = lengths.count, T = emissions.rows / B
         emissions.storage.withUnsafeBufferPointer { x in
             let xBase = x.baseAddress!
-            Parallel.forEachChunk(B, minimumPerThread: Swift.max(1, 8192 / (T * C * C))) { sentences in
+            Parallel.forEachChunk(B, minimumPerThread: Swift.max(1, work / (T * C * C))) { sentences in
                 withUnsafeTemporaryAllocation(of: Scalar.self, capacity: T * P + count) { buffer in
                     let e = buffer.baseAddress!
                     e.initialize(repeating: -.infinity, count: T * P)
@@ -84,12 +85,12 @@ extension LinearChainCRF.Lattice {
                 var m = impossible
                 for i in 0..<C {
                     let v = SIMD8(repeating: previous[i]) + transitions.lanes(i * P + o, 8)
-                    m.replace(with: v, where: v .> m)
+                    m = m.laneMaximum(v)
                 }
                 var s = SIMD8<Scalar>()
                 for i in 0..<C {
                     let v = SIMD8(repeating: previous[i]) + transitions.lanes(i * P + o, 8)
-                    s += Scalar.exponential(v - m).replacing(with: 0, where: v .== impossible)
+                    s += Scalar.exponential(v - m).zeroed(whereImpossible: v)
                 }
                 maxima.storeLanes(m, o, 8)
                 sums.storeLanes(s, o, 8)
@@ -117,14 +118,14 @@ extension LinearChainCRF.Lattice {
                 var m = impossible
                 for j in 0..<C {
                     let v = SIMD8(repeating: w[j]) + transposed.lanes(j * P + o, 8)
-                    m.replace(with: v, where: v .> m)
+                    m = m.laneMaximum(v)
                 }
                 let x = previous.lanes(o, 8) + m - logZ
-                let c = Scalar.exponential(x).replacing(with: 0, where: x .== impossible)
+                let c = Scalar.exponential(x).zeroed(whereImpossible: x)
                 var s = SIMD8<Scalar>()
                 for j in 0..<C {
                     let v = SIMD8(repeating: w[j]) + transposed.lanes(j * P + o, 8)
-                    let p = Scalar.exponential(v - m).replacing(with: 0, where: v .== impossible)
+                    let p = Scalar.exponential(v - m).zeroed(whereImpossible: v)
                     s += p
                     if let pairs { pairs.storeLanes(pairs.lanes(j * P + o, 8) + c * p, j * P + o, 8) }
                 }
@@ -150,9 +151,7 @@ extension LinearChainCRF.Lattice {
                 var best = SIMD8<Scalar>(repeating: -.infinity), argument = SIMD8<Scalar>()
                 for i in 0..<C {
                     let v = SIMD8(repeating: previous[i]) + transitions.lanes(i * P + o, 8)
-                    let better = v .> best   // strict: ties keep the lower tag
-                    best.replace(with: v, where: better)
-                    argument.replace(with: Scalar(i), where: better)
+                    best.formMaximum(v, index: Scalar(i), argument: &argument)   // ties keep the lower tag
                 }
                 (delta + t * P).storeLanes(e.lanes(t * P + o, 8) + best, o, 8)
                 (from + t * P).storeLanes(argument, o, 8)

@@ -187,7 +187,9 @@ public final class LinearChainCRF<Scalar: TensorScalar>: ParameterOwner {
         withLattice { lattice in
         paths.withUnsafeMutableBufferPointer { paths in
             let base = paths.baseAddress!
-            lattice.forEachSentence(emissions: emissions, lengths: lengths, scratch: 2 * T * P) { b, e, scratch in
+            // No exponentials in Viterbi: a thread needs more sentences to be worth starting.
+            lattice.forEachSentence(emissions: emissions, lengths: lengths, scratch: 2 * T * P,
+                                    work: 1 << 18) { b, e, scratch in
                 lattice.viterbi(emissions: e, length: lengths[b], delta: scratch, from: scratch + T * P,
                                 path: base + b * T)
             }
