@@ -18,8 +18,11 @@ import Tensor
 ///
 /// The exact gradient is the expected count minus the gold count:
 ///
-///     ∂ℓ/∂e_t[j]     = γ_t(j) − [y_t = j]        ∂ℓ/∂trans[i, j] = Σ_{t≥2} (ξ_t(i, j) − [y_{t−1} = i, y_t = j])
-///     ∂ℓ/∂start[j]   = γ_1(j) − [y_1 = j]        ∂ℓ/∂end[j]      = γ_L(j) − [y_L = j]
+///     ∂ℓ/∂e_t[j]      = γ_t(j) − [y_t = j]
+///     ∂ℓ/∂trans[i, j] = Σ_{t≥2} (ξ_t(i, j) − [y_{t−1} = i ∧ y_t = j])
+///     ∂ℓ/∂start[j]    = γ_1(j) − [y_1 = j]            ∂ℓ/∂end[j] = γ_L(j) − [y_L = j]
+///
+/// (all divided by B with `.mean`). Each sentence costs O(L·C²).
 ///
 /// Decoding is Viterbi: δ_1 = start + e_1, δ_t(j) = e_t[j] + max_i (δ_{t−1}(i) + trans[i, j]), then
 /// back from argmax_j (δ_L(j) + end[j]); ties go to the lower tag.
@@ -82,7 +85,8 @@ public final class LinearChainCRF<Scalar: TensorScalar>: ParameterOwner {
 
     /// Whether one sentence's tags (length ≥ 1, each in 0..<C) start, move and end only as allowed.
     public func allows(_ tags: [Int]) -> Bool {
-        precondition(!tags.isEmpty && tags.allSatisfy { $0 >= 0 && $0 < tagCount }, "tags \(tags) outside 0..<\(tagCount)")
+        precondition(!tags.isEmpty && tags.allSatisfy { $0 >= 0 && $0 < tagCount },
+                     "tags \(tags) outside 0..<\(tagCount)")
         return violation(length: tags.count) { tags[$0] } == nil
     }
 
@@ -112,7 +116,8 @@ public final class LinearChainCRF<Scalar: TensorScalar>: ParameterOwner {
         losses.withUnsafeMutableBufferPointer { losses in
         gradient.storage.withUnsafeMutableBufferPointer { g in
             let (counts, lossBase, gBase) = (expected.baseAddress!, losses.baseAddress!, g.baseAddress!)
-            lattice.forEachSentence(emissions: emissions, lengths: lengths, scratch: 2 * T * P + 4 * P) { b, e, scratch in
+            let size = 2 * T * P + 4 * P   // α (T, P), γ (T, P), work (4·P)
+            lattice.forEachSentence(emissions: emissions, lengths: lengths, scratch: size) { b, e, scratch in
                 let L = lengths[b], alpha = scratch, gamma = scratch + T * P, work = gamma + T * P
                 let pairs = counts + b * slot
                 let logZ = lattice.forwardBackward(emissions: e, length: L, alpha: alpha, gamma: gamma,
@@ -169,7 +174,8 @@ public final class LinearChainCRF<Scalar: TensorScalar>: ParameterOwner {
         withLattice { lattice in
         marginals.storage.withUnsafeMutableBufferPointer { m in
             let base = m.baseAddress!
-            lattice.forEachSentence(emissions: emissions, lengths: lengths, scratch: 2 * T * P + 4 * P) { b, e, scratch in
+            let size = 2 * T * P + 4 * P   // α (T, P), γ (T, P), work (4·P)
+            lattice.forEachSentence(emissions: emissions, lengths: lengths, scratch: size) { b, e, scratch in
                 let alpha = scratch, gamma = scratch + T * P, work = gamma + T * P
                 _ = lattice.forwardBackward(emissions: e, length: lengths[b], alpha: alpha, gamma: gamma,
                                             pairs: nil, work: work)
@@ -205,7 +211,8 @@ public final class LinearChainCRF<Scalar: TensorScalar>: ParameterOwner {
     /// (T, B, C, P) of a batch; a shape mismatch is a programmer error.
     func batchShape(emissions: Matrix<Scalar>, lengths: [Int]) -> (Int, Int, Int, Int) {
         let B = lengths.count
-        precondition(B > 0 && emissions.rows % B == 0, "\(emissions.rows) emission rows are not T·B for a batch of \(B)")
+        precondition(B > 0 && emissions.rows % B == 0,
+                     "\(emissions.rows) emission rows are not T·B for a batch of \(B)")
         precondition(emissions.cols == tagCount, "emissions have \(emissions.cols) columns for \(tagCount) tags")
         let T = emissions.rows / B
         precondition(lengths.allSatisfy { $0 >= 1 && $0 <= T }, "lengths \(lengths) outside 1...\(T)")
@@ -220,7 +227,9 @@ public final class LinearChainCRF<Scalar: TensorScalar>: ParameterOwner {
             let y = tag(t)
             guard y >= 0 && y < C else { return "tag \(y) at step \(t) is outside 0..<\(C)" }
             if t == 0 && !allowedStart[y] { return "start with disallowed tag \(y)" }
-            if t > 0 && !allowedTransitions[previous][y] { return "step \(t): disallowed transition \(previous) → \(y)" }
+            if t > 0 && !allowedTransitions[previous][y] {
+                return "step \(t): disallowed transition \(previous) → \(y)"
+            }
             previous = y
         }
         return allowedEnd[previous] ? nil : "end with disallowed tag \(previous)"

@@ -28,13 +28,15 @@ extension SIMD8 where Scalar: TensorScalar {
     @inline(__always)
     mutating func formMaximum(_ candidate: Self, index: Scalar, argument: inout Self) {
         if Scalar.self == Float.self {
-            var best = unsafeBitCast(self, to: SIMD8<Float>.self), from = unsafeBitCast(argument, to: SIMD8<Float>.self)
+            var best = unsafeBitCast(self, to: SIMD8<Float>.self)
+            var from = unsafeBitCast(argument, to: SIMD8<Float>.self)
             let value = unsafeBitCast(candidate, to: SIMD8<Float>.self), better = value .> best
             best.replace(with: value, where: better)
             from.replace(with: unsafeBitCast(index, to: Float.self), where: better)
             (self, argument) = (unsafeBitCast(best, to: Self.self), unsafeBitCast(from, to: Self.self))
         } else if Scalar.self == Double.self {
-            var best = unsafeBitCast(self, to: SIMD8<Double>.self), from = unsafeBitCast(argument, to: SIMD8<Double>.self)
+            var best = unsafeBitCast(self, to: SIMD8<Double>.self)
+            var from = unsafeBitCast(argument, to: SIMD8<Double>.self)
             let value = unsafeBitCast(candidate, to: SIMD8<Double>.self), better = value .> best
             best.replace(with: value, where: better)
             from.replace(with: unsafeBitCast(index, to: Double.self), where: better)
