@@ -79,7 +79,7 @@ public struct SentimentTraining {
     public func run(resume: Bool = false, progress: TrainingProgress,
                     stopAfterBatches: Int? = nil) throws -> Trainer<SentimentModel>.Result {
         if let problem = training.problem { throw DataError(path: outputPath, problem) }
-        try Self.checkWritable(outputPath)
+        try TrainingData.checkWritable(outputPath)
         var files = [Provenance.DataFile(role: "train", path: trainPath, sha256: try SHA256.hexDigest(ofFile: trainPath))]
         var trainTexts = try (format ?? LabeledTextFormat.detect(path: trainPath)).read(path: trainPath)
         var devTexts: [LabeledText]
@@ -87,17 +87,8 @@ public struct SentimentTraining {
             files.append(.init(role: "dev", path: devPath, sha256: try SHA256.hexDigest(ofFile: devPath)))
             devTexts = try (format ?? LabeledTextFormat.detect(path: devPath)).read(path: devPath)
         } else {
-            var generator = SeededGenerator(seed: training.seed ^ 0xDE5E7)
-            var order = Array(trainTexts.indices)
-            order.shuffle(using: &generator)
-            let held = max(1, Int((Double(trainTexts.count) * devFraction).rounded()))
-            guard trainTexts.count > held else {
-                throw DataError(path: trainPath, "too few examples (\(trainTexts.count)) to hold out a dev set; give --dev")
-            }
-            let devSet = Set(order.prefix(held))
-            devTexts = devSet.sorted().map { trainTexts[$0] }
-            trainTexts = trainTexts.indices.filter { !devSet.contains($0) }.map { trainTexts[$0] }
-            progress.line("no --dev file: holding out \(held) of \(trainTexts.count + held) training lines as dev")
+            (trainTexts, devTexts) = try TrainingData.holdOut(trainTexts, fraction: devFraction, seed: training.seed,
+                                                              path: trainPath, progress: progress, what: "lines")
         }
 
         // Labels: as in the training data, in numeric order when all are integers.
@@ -121,13 +112,8 @@ public struct SentimentTraining {
         var builder = VocabularyBuilder()
         for tokens in trainTokens { builder.add(contentsOf: tokens) }
         var vocabulary = builder.build(minimumCount: minCount, maximumSize: maxVocabulary)
-        if case .pretrained(let path) = embedding, vectorsVocabulary > 0 {
-            var seen = Set(vocabulary.tokens)
-            let extra = try PretrainedVectors.leadingWords(inFile: path, count: vectorsVocabulary)
-                .filter { Self.canBeToken($0) && seen.insert($0).inserted }
-            let specials = Vocabulary.specialTokens.count
-            vocabulary = Vocabulary(ordinaryTokens: vocabulary.tokens.dropFirst(specials) + extra,
-                                    counts: vocabulary.counts.dropFirst(specials) + Array(repeating: 0, count: extra.count))
+        if case .pretrained(let path) = embedding {
+            vocabulary = try TrainingData.widen(vocabulary, withLeadingWordsOf: path, count: vectorsVocabulary)
         }
         let encode = EncodeStage(vocabulary: vocabulary)
 
@@ -178,7 +164,7 @@ public struct SentimentTraining {
         trainer.checkpointMinutes = checkpointMinutes
         trainer.checkpointEveryBatches = checkpointEveryBatches
         trainer.stopAfterBatches = stopAfterBatches
-        trainer.fingerprint = try Self.fingerprint(provenance)
+        trainer.fingerprint = try TrainingData.fingerprint(provenance)
         trainer.onImprovement = { evaluation, epoch in
             var record = provenance
             record.dev = evaluation
@@ -186,35 +172,5 @@ public struct SentimentTraining {
             try model.write(to: outputPath, provenance: record, dtype: saveDType)
         }
         return try trainer.run(resume: resume)
-    }
-
-    /// Whether a word from a vectors file can be a vocabulary entry (not empty, no TAB or newline,
-    /// not a special token).
-    static func canBeToken(_ word: String) -> Bool {
-        !word.isEmpty && !word.utf8.contains(9) && !word.utf8.contains(10) && !Vocabulary.specialTokens.contains(word)
-    }
-
-    /// SHA-256 of the provenance without dev results: data checksums, options and settings.
-    static func fingerprint(_ provenance: Provenance) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return SHA256.hexDigest(try encoder.encode(provenance))
-    }
-
-    /// Fails now, not after an hour of training, if `path` cannot be written.
-    static func checkWritable(_ path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        let folder = directory.isEmpty ? "." : directory
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DataError(path: path, "cannot write the model: the folder '\(folder)' does not exist")
-        }
-        guard FileManager.default.isWritableFile(atPath: folder) else {
-            throw DataError(path: path, "cannot write the model: the folder '\(folder)' is not writable")
-        }
-        var isDir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
-            throw DataError(path: path, "cannot write the model: it is a folder")
-        }
     }
 }

@@ -86,28 +86,42 @@ public final class TaggerModel {
     }
 
     /// Splits `text` into sentences and tokens and tags them.
-    public func tag(_ text: String) -> [TaggedSentence] {
+    public func tag(_ text: String) -> [TaggedSentence] { tag([text])[0] }
+
+    /// Tags many texts at once (their sentences are batched together); results in input order.
+    public func tag(_ texts: [String]) -> [[TaggedSentence]] {
         let splitter = try! SentenceSplitter(locale: configuration.tokenize.normalize.locale)   // locale checked at load
-        let bytes = Array(text.utf8)
-        let sentences = splitter.split(text).map(\.range)
-        let tokens = sentences.map { range in
-            configuration.tokenize.tokens(of: String(decoding: bytes[range], as: UTF8.self)).map {
-                Token(text: String(decoding: bytes[(range.lowerBound + $0.range.lowerBound)..<(range.lowerBound + $0.range.upperBound)], as: UTF8.self),
-                      range: (range.lowerBound + $0.range.lowerBound)..<(range.lowerBound + $0.range.upperBound))
+        var sentences: [(text: Int, range: Range<Int>, tokens: [Token])] = []
+        let bytes = texts.map { Array($0.utf8) }
+        for (index, text) in texts.enumerated() {
+            for sentence in splitter.split(text) {
+                let start = sentence.range.lowerBound
+                let tokens = configuration.tokenize.tokens(of: String(decoding: bytes[index][sentence.range], as: UTF8.self)).map {
+                    Token(text: $0.text, range: (start + $0.range.lowerBound)..<(start + $0.range.upperBound))
+                }
+                if !tokens.isEmpty { sentences.append((index, sentence.range, tokens)) }
             }
         }
-        let tags = tag(tokens: tokens.map { $0.map(\.text) })
-        return zip(sentences, zip(tokens, tags)).map { range, pair in
-            let (tokens, tags) = pair
+        let tags = tag(tokens: sentences.map { $0.tokens.map(\.text) })
+        var result = [[TaggedSentence]](repeating: [], count: texts.count)
+        for (sentence, tags) in zip(sentences, tags) {
+            let text = bytes[sentence.text], tokens = sentence.tokens
             let tagged = zip(tokens, tags).map { TaggedSentence.TaggedToken(text: $0.text, tag: $1.tag, range: $0.range) }
             let entities = TagScheme.entities(in: tags.map(\.tag), scheme: configuration.scheme).map { span in
                 let range = tokens[span.start].range.lowerBound..<tokens[span.end - 1].range.upperBound
                 let confidence = tags[span.start..<span.end].reduce(0) { $0 + $1.probability } / Double(span.count)
-                return TaggedSentence.Entity(type: span.type, text: String(decoding: bytes[range], as: UTF8.self),
+                return TaggedSentence.Entity(type: span.type, text: String(decoding: text[range], as: UTF8.self),
                                              tokens: span.start..<span.end, range: range, confidence: confidence)
             }
-            return TaggedSentence(range: range, tokens: tagged, entities: entities)
+            result[sentence.text].append(TaggedSentence(range: sentence.range, tokens: tagged, entities: entities))
         }
+        return result
+    }
+
+    /// Entity scores of the model on tagged CoNLL sentences (their tags are the gold standard).
+    public func evaluate(_ sentences: [CoNLLSentence]) -> EntityScores {
+        let predicted = tag(tokens: sentences.map(\.tokens)).map { $0.map(\.tag) }
+        return EntityScores(gold: sentences.map(\.tags), predicted: predicted, scheme: configuration.scheme)
     }
 
     /// Best tag index and its probability for each token of each example (a batch).

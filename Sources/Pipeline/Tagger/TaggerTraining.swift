@@ -1,0 +1,155 @@
+import Embedding
+import Foundation
+import Seq2Seq
+import Tensor
+import Tokenize
+
+/// Trains a `TaggerModel` from CoNLL files: reads and checks the data, builds the word, character
+/// and tag vocabularies and the network, and runs the `Trainer`, writing the best model (by dev
+/// entity F1) to `outputPath` whenever it improves.
+public struct TaggerTraining {
+    public var trainPath: String
+    /// Without a dev file, `devFraction` of the training sentences (seeded) are held out as dev.
+    public var devPath: String?
+    public var devFraction = 0.1
+    public var outputPath: String
+    public var tokenColumn = 0
+    public var tagColumn = CoNLLReader.TagColumn.last
+    /// The scheme of the data's tags; nil: detected.
+    public var dataScheme: TagScheme?
+    /// The scheme the model predicts in (training tags are converted); nil: the data's.
+    public var modelScheme: TagScheme?
+    /// Raw text for `nlp tag`: ICU words, case kept, English clitics split as CoNLL's data is.
+    public var tokenize = TokenizeStage(normalize: NormalizeStage(form: .nfc), splitContractions: true)
+    public var wordKey = WordKey()
+    public var minCount = 1
+    public var wordDimension = 100
+    /// word2vec/GloVe vectors to start the word embedding from (their width replaces `wordDimension`).
+    public var vectorsPath: String?
+    public var vectorsVocabulary = 0
+    public var characterDimension = 25
+    /// Per direction; 0: no character features.
+    public var characterHidden = 25
+    public var encoder = EncoderConfiguration(cell: .lstm, inputSize: 0, hiddenSize: 200, layers: 1,
+                                              bidirectional: true, merge: .concat, dropout: 0)
+    public var dropout = 0.5
+    public var crf = true
+    public var training = TrainingOptions()
+    public var saveDType = SafeTensors.DType.f32
+    public var checkpointMinutes = 10.0
+    public var checkpointEveryBatches: Int?
+
+    public init(trainPath: String, devPath: String?, outputPath: String) {
+        self.trainPath = trainPath
+        self.devPath = devPath
+        self.outputPath = outputPath
+    }
+
+    public var checkpointPath: String { outputPath + ".checkpoint" }
+
+    var settingsRecord: [String: String] {
+        ["token-column": String(tokenColumn), "tag-column": "\(tagColumn)", "data-scheme": dataScheme?.rawValue ?? "detect",
+         "model-scheme": modelScheme?.rawValue ?? "data", "lowercase-words": String(wordKey.lowercase),
+         "digits-to-zero": String(wordKey.digitsToZero), "min-count": String(minCount), "word-dim": String(wordDimension),
+         "vectors": vectorsPath ?? "-", "vectors-vocab": String(vectorsVocabulary), "char-dim": String(characterDimension),
+         "char-hidden": String(characterHidden), "cell": encoder.cell.rawValue, "layers": String(encoder.layers),
+         "hidden": String(encoder.hiddenSize), "bidirectional": String(encoder.bidirectional),
+         "layer-dropout": String(encoder.dropout), "dropout": String(dropout), "crf": String(crf),
+         "locale": tokenize.normalize.locale, "save-dtype": saveDType.rawValue,
+         "dev-fraction": devPath == nil ? String(devFraction) : "-"]
+    }
+
+    @discardableResult
+    public func run(resume: Bool = false, progress: TrainingProgress,
+                    stopAfterBatches: Int? = nil) throws -> Trainer<TaggerModel>.Result {
+        if let problem = training.problem { throw DataError(path: outputPath, problem) }
+        try TrainingData.checkWritable(outputPath)
+        func read(_ path: String) throws -> [CoNLLSentence] {
+            try CoNLLReader(path: path, tokenColumn: tokenColumn, tagColumn: tagColumn).readAll()
+        }
+        var files = [Provenance.DataFile(role: "train", path: trainPath, sha256: try SHA256.hexDigest(ofFile: trainPath))]
+        var trainSentences = try read(trainPath)
+        var devSentences: [CoNLLSentence]
+        if let devPath {
+            files.append(.init(role: "dev", path: devPath, sha256: try SHA256.hexDigest(ofFile: devPath)))
+            devSentences = try read(devPath)
+        } else {
+            (trainSentences, devSentences) = try TrainingData.holdOut(trainSentences, fraction: devFraction, seed: training.seed,
+                                                                      path: trainPath, progress: progress, what: "sentences")
+        }
+
+        let scheme = dataScheme ?? TagScheme.detect(trainSentences.map(\.tags))
+        let target = modelScheme ?? scheme
+        func tags(_ sentence: CoNLLSentence) -> [String] {
+            target == scheme ? sentence.tags : TagScheme.convert(sentence.tags, from: scheme, to: target)
+        }
+        let tagSet = Set(trainSentences.flatMap(tags)).union(TagScheme.convert(["O"], from: scheme, to: target))
+        let tagNames = tagSet.sorted { a, b in
+            // O first, then by type, then by prefix: stable, readable class order.
+            let (ta, tb) = (a == "O" ? "" : String(a.dropFirst(2)), b == "O" ? "" : String(b.dropFirst(2)))
+            return ta != tb ? ta < tb : a < b
+        }
+        guard tagNames.count >= 2 else {
+            throw DataError(path: trainPath, "the training data has only the tag '\(tagNames.first ?? "")'; a tagger needs two or more")
+        }
+        let tagIndex = Dictionary(uniqueKeysWithValues: tagNames.enumerated().map { ($1, $0) })
+        for sentence in devSentences {
+            for (row, tag) in tags(sentence).enumerated() where tagIndex[tag] == nil {
+                throw DataError(path: devPath ?? trainPath, line: sentence.lineNumbers[row],
+                                "tag '\(tag)' does not occur in the training data")
+            }
+        }
+
+        var builder = VocabularyBuilder()
+        for sentence in trainSentences { builder.add(contentsOf: sentence.tokens.map(wordKey.callAsFunction)) }
+        var vocabulary = builder.build(minimumCount: minCount)
+        var generator = SeededGenerator(seed: training.seed)
+        var pretrained: Matrix<Float>?
+        var dimension = wordDimension
+        if let vectorsPath {
+            files.append(.init(role: "vectors", path: vectorsPath, sha256: try SHA256.hexDigest(ofFile: vectorsPath)))
+            vocabulary = try TrainingData.widen(vocabulary, withLeadingWordsOf: vectorsPath, count: vectorsVocabulary,
+                                                key: wordKey.callAsFunction)
+            let vectors = try PretrainedVectors(contentsOf: vectorsPath, words: vocabulary.tokens,
+                                                zeroRows: [Vocabulary.paddingID], generator: &generator)
+            progress.line("\(vectorsPath): vectors for \(vectors.found) of \(vocabulary.count) vocabulary entries")
+            pretrained = vectors.table
+            dimension = vectors.table.cols
+        }
+        let characters = characterHidden > 0
+            ? CharacterEncodeStage(counting: trainSentences.flatMap(\.tokens)) : nil
+        var encoderConfiguration = encoder
+        encoderConfiguration.inputSize = dimension + (characters == nil ? 0 : 2 * characterHidden)
+        let network = SequenceTaggerConfiguration(
+            vocabularySize: vocabulary.count, embeddingDimension: dimension,
+            characterVocabularySize: characters?.count ?? 0, characterEmbeddingDimension: characters == nil ? 0 : characterDimension,
+            characterHiddenSize: characters == nil ? 0 : characterHidden, encoder: encoderConfiguration,
+            tagCount: tagNames.count, dropout: dropout)
+        let configuration = TaggerConfiguration(tokenize: tokenize, wordKey: wordKey, words: EncodeStage(vocabulary: vocabulary),
+                                                characters: characters, network: network, tags: tagNames, scheme: target, crf: crf)
+        let model = TaggerModel(configuration: configuration,
+                                network: SequenceTagger(configuration: network, pretrainedTable: pretrained, generator: &generator),
+                                crf: TaggerModel.makeCRF(configuration, generator: &generator))
+        let trainExamples = trainSentences.map { model.example(tokens: $0.tokens, tags: tags($0).map { tagIndex[$0]! }) }
+        let devExamples = devSentences.map { model.example(tokens: $0.tokens, tags: tags($0).map { tagIndex[$0]! }) }
+        let parameterCount = model.parameters.filter { !$0.isFrozen }.reduce(0) { $0 + $1.value.count }
+        progress.line("\(trainExamples.count) training and \(devExamples.count) dev sentences "
+                      + "(\(trainExamples.reduce(0) { $0 + $1.words.count }) training tokens), \(tagNames.count) tags (\(target.rawValue)), "
+                      + "vocabulary \(vocabulary.count), \(characters?.count ?? 0) characters, \(parameterCount) trainable parameters")
+
+        let provenance = Provenance(data: files, training: training, settings: settingsRecord)
+        let trainer = Trainer(model: model, options: training, train: trainExamples, dev: devExamples, progress: progress)
+        trainer.checkpointPath = checkpointPath
+        trainer.checkpointMinutes = checkpointMinutes
+        trainer.checkpointEveryBatches = checkpointEveryBatches
+        trainer.stopAfterBatches = stopAfterBatches
+        trainer.fingerprint = try TrainingData.fingerprint(provenance)
+        trainer.onImprovement = { evaluation, epoch in
+            var record = provenance
+            record.dev = evaluation
+            record.epoch = epoch
+            try model.write(to: outputPath, provenance: record, dtype: saveDType)
+        }
+        return try trainer.run(resume: resume)
+    }
+}

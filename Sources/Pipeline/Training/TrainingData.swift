@@ -1,0 +1,61 @@
+import Embedding
+import Foundation
+import Tensor
+import Tokenize
+
+/// Steps every task's training takes before the loop: checking the output can be written, holding
+/// out a dev set, widening a vocabulary with pretrained vectors' words, fingerprinting a run.
+enum TrainingData {
+    /// Fails now, not after an hour of training, if a model cannot be written to `path`.
+    static func checkWritable(_ path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let folder = directory.isEmpty ? "." : directory
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DataError(path: path, "cannot write the model: the folder '\(folder)' does not exist")
+        }
+        guard FileManager.default.isWritableFile(atPath: folder) else {
+            throw DataError(path: path, "cannot write the model: the folder '\(folder)' is not writable")
+        }
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw DataError(path: path, "cannot write the model: it is a folder")
+        }
+    }
+
+    /// Holds out `fraction` of `items` (seeded, at least one) as a dev set; both keep file order.
+    static func holdOut<T>(_ items: [T], fraction: Double, seed: UInt64, path: String,
+                           progress: TrainingProgress, what: String) throws -> (train: [T], dev: [T]) {
+        var generator = SeededGenerator(seed: seed ^ 0xDE5E7)
+        var order = Array(items.indices)
+        order.shuffle(using: &generator)
+        let held = max(1, Int((Double(items.count) * fraction).rounded()))
+        guard items.count > held else {
+            throw DataError(path: path, "too few \(what) (\(items.count)) to hold out a dev set; give --dev")
+        }
+        let devSet = Set(order.prefix(held))
+        progress.line("no --dev file: holding out \(held) of \(items.count) training \(what) as dev")
+        return (items.indices.filter { !devSet.contains($0) }.map { items[$0] }, devSet.sorted().map { items[$0] })
+    }
+
+    /// `vocabulary` with entries added for the first `count` words of a vectors file (the most
+    /// frequent), as `key` maps them, so words the training data never shows keep their vectors.
+    static func widen(_ vocabulary: Vocabulary, withLeadingWordsOf path: String, count: Int,
+                      key: (String) -> String = { $0 }) throws -> Vocabulary {
+        guard count > 0 else { return vocabulary }
+        var seen = Set(vocabulary.tokens)
+        let extra = try PretrainedVectors.leadingWords(inFile: path, count: count).map(key).filter {
+            !$0.isEmpty && !$0.utf8.contains(9) && !$0.utf8.contains(10) && seen.insert($0).inserted
+        }
+        let specials = Vocabulary.specialTokens.count
+        return Vocabulary(ordinaryTokens: vocabulary.tokens.dropFirst(specials) + extra,
+                          counts: vocabulary.counts.dropFirst(specials) + Array(repeating: 0, count: extra.count))
+    }
+
+    /// SHA-256 of a run's provenance before training (data checksums, options, settings): a
+    /// checkpoint is resumed only by the run it belongs to.
+    static func fingerprint(_ provenance: Provenance) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return SHA256.hexDigest(try encoder.encode(provenance))
+    }
+}

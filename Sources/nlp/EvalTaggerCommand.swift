@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Tensor
+
+/// `nlp eval tagger`: entity-level precision, recall and F1 on a CoNLL file.
+struct EvalTaggerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tagger",
+        abstract: "Entity-level precision, recall and F1 of a tagger on a CoNLL file (as seqeval and conlleval count).",
+        discussion: """
+            Gold tags are the last column (--tag-column to choose). The report is seqeval's \
+            classification_report: per type, micro, macro and weighted averages.
+
+            Example:
+              $ nlp eval tagger --model ner.safetensors conll2003/test.txt
+            """)
+
+    @Option(help: ArgumentHelp("The model file (default: models/ner-en.safetensors).", valueName: "model"))
+    var model: String?
+
+    @Option(help: "Column of the tokens (0-based).")
+    var tokenColumn = 0
+
+    @Option(help: "Column of the gold tags (0-based; default: the last).")
+    var tagColumn: Int?
+
+    @Flag(help: "Print the scores as one JSON object.")
+    var json = false
+
+    @Option(help: "Threads for the network.")
+    var threads = 2
+
+    @Argument(help: ArgumentHelp("A CoNLL file with gold tags.", valueName: "file"))
+    var file: String
+
+    func run() throws {
+        NumericRuntime.configure(threads: threads)
+        let tagger = try TaggerModel(contentsOf: try model ?? DefaultModel.path(TagCommand.defaultModelName))
+        let sentences = try CoNLLReader(path: file, tokenColumn: tokenColumn, tagColumn: tagColumn.map { .index($0) } ?? .last).readAll()
+        let scores = tagger.evaluate(sentences)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(scores), as: UTF8.self))
+        } else {
+            print(scores.text())
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Tensor
+import Tokenize
+
+/// `nlp tag`: named entities in text files.
+struct TagCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tag",
+        abstract: "Tag named entities in text files (or in CoNLL files).",
+        discussion: """
+            Plain text (the default): each line is split into sentences and tokens as the model was \
+            configured, and written out in input order as
+              --output inline   the line with entities marked: [PER John Smith] visited [LOC Paris].
+              --output json     one object per sentence: file, line, text, start/end, entities \
+            (type, text, start, end, confidence) and tokens (text, tag, start, end); offsets count \
+            Unicode code points from the start of the file (as Python's str indexes)
+              --output conll    one 'token tag' line per token, a blank line after each sentence
+            --input conll reads tokenized CoNLL files instead and writes them back with the \
+            predicted tag as an extra last column. Files stream in chunks, in bounded memory.
+
+            Without --model the English model models/ner-en.safetensors is used.
+
+            Example:
+              $ echo "John Smith visited Paris last May." | nlp tag
+              [PER John Smith] visited [LOC Paris] last May.
+            """)
+
+    enum Input: String, ExpressibleByArgument, CaseIterable { case text, conll }
+    enum Output: String, ExpressibleByArgument, CaseIterable { case inline, json, conll }
+
+    @Option(help: ArgumentHelp("The model file (default: models/ner-en.safetensors).", valueName: "model"))
+    var model: String?
+
+    @Option(help: "Input format: text or conll.")
+    var input = Input.text
+
+    @Option(help: "Output format for text input: inline, json or conll.")
+    var output = Output.inline
+
+    @Option(help: "Threads for the network.")
+    var threads = 2
+
+    @Argument(help: ArgumentHelp("UTF-8 files (standard input when none).", valueName: "file"))
+    var files: [String] = []
+
+    static let defaultModelName = "ner-en.safetensors"
+    static let chunkLines = 2000
+
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if input == .conll && output != .inline && output != .conll {
+            throw ValidationError("--input conll writes CoNLL (the input with a predicted-tag column); drop --output")
+        }
+    }
+
+    func run() throws {
+        NumericRuntime.configure(threads: threads)
+        let tagger = try TaggerModel(contentsOf: try model ?? DefaultModel.path(Self.defaultModelName))
+        for file in files { try LineReader.checkReadable(file) }
+        let out = FileHandle.standardOutput
+        switch input {
+        case .conll:
+            let writer = CoNLLWriter()
+            for file in files.isEmpty ? ["/dev/stdin"] : files {
+                var pending: [CoNLLSentence] = []
+                func flush() {
+                    var bytes: [UInt8] = []
+                    for (sentence, tags) in zip(pending, tagger.tag(tokens: pending.map(\.tokens))) {
+                        writer.append(sentence, predicted: tags.map(\.tag), to: &bytes)
+                    }
+                    out.write(Data(bytes))
+                    pending.removeAll(keepingCapacity: true)
+                }
+                try CoNLLReader(path: file).forEachSentence { sentence in
+                    pending.append(sentence)
+                    if pending.count >= Self.chunkLines { flush() }
+                }
+                flush()
+            }
+        case .text:
+            let readers = try files.isEmpty ? [LineReader(standardInputWithChunkSize: 1 << 16)] : files.map { try LineReader(path: $0) }
+            for (reader, name) in zip(readers, files.isEmpty ? ["-"] : files) {
+                var formatter = TaggedTextFormatter(file: name, output: output)
+                var pending: [(line: Int, text: String)] = []
+                func flush() {
+                    let tagged = tagger.tag(pending.map(\.text))
+                    var text = ""
+                    for ((line, lineText), sentences) in zip(pending, tagged) {
+                        text += formatter.format(line: line, text: lineText, sentences: sentences)
+                    }
+                    out.write(Data(text.utf8))
+                    pending.removeAll(keepingCapacity: true)
+                }
+                try reader.forEachLine { bytes, number in
+                    pending.append((number, String(decoding: bytes, as: UTF8.self)))
+                    if pending.count >= Self.chunkLines { flush() }
+                }
+                flush()
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import Pipeline
+import Seq2Seq
+import Tensor
+
+extension TagScheme: ExpressibleByArgument {}
+
+/// `nlp train tagger`: a named-entity tagger from CoNLL files.
+struct TrainTaggerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tagger",
+        abstract: "Train a named-entity tagger (BiLSTM-CRF with character features) on CoNLL files.",
+        discussion: """
+            Input: one token per line with its tag in the last column (--tag-column to choose), a \
+            blank line between sentences, -DOCSTART- lines skipped: the CoNLL-2003 and WNUT-17 files. \
+            Tags in IOB1, IOB2 or BIOES (detected unless --scheme is given); --model-scheme bioes \
+            trains on BIOES tags converted from the data.
+
+            The network: word embedding (learned, or --vectors) and a character BiLSTM per token, a \
+            bidirectional recurrent encoder, a linear layer, and a CRF whose transitions forbid \
+            sequences the scheme does not allow (or --no-crf: a softmax per token). The dev score is \
+            entity-level F1 (seqeval/conlleval).
+
+            Example:
+              $ nlp train tagger --train conll2003/train.txt --dev conll2003/valid.txt -o ner.safetensors
+            """)
+
+    @Option(help: ArgumentHelp("Training file (CoNLL).", valueName: "file"))
+    var train: String
+
+    @Option(help: ArgumentHelp("Dev file for early stopping and model selection (default: hold out --dev-fraction of --train).", valueName: "file"))
+    var dev: String?
+
+    @Option(help: "Share of the training sentences held out as dev when no --dev is given.")
+    var devFraction = 0.1
+
+    @Option(name: [.short, .long], help: ArgumentHelp("The model file to write.", valueName: "model"))
+    var output: String
+
+    @Option(help: "Column of the tokens (0-based).")
+    var tokenColumn = 0
+
+    @Option(help: "Column of the tags (0-based; default: the last).")
+    var tagColumn: Int?
+
+    @Option(help: "Tag scheme of the data: iob1, iob2 or bioes (detected when omitted).")
+    var scheme: TagScheme?
+
+    @Option(help: "Tag scheme the model predicts in (default: the data's).")
+    var modelScheme: TagScheme?
+
+    @Option(help: "Width of the learned word embedding.")
+    var wordDim = 100
+
+    @Option(help: ArgumentHelp("Pretrained word vectors (word2vec/GloVe text, .gz allowed).", valueName: "file"))
+    var vectors: String?
+
+    @Option(help: ArgumentHelp("With --vectors: also give the N most frequent words of the vectors file an entry.", valueName: "N"))
+    var vectorsVocab = 0
+
+    @Option(help: "Width of the character embedding.")
+    var charDim = 25
+
+    @Option(help: "Hidden units per direction of the character BiLSTM (0: no character features).")
+    var charHidden = 25
+
+    @Option(help: "Recurrent cell: rnn_tanh, rnn_relu, lstm or gru.")
+    var cell = CellKind.lstm
+
+    @Option(help: "Stacked recurrent layers.")
+    var layers = 1
+
+    @Option(help: "Hidden units per direction.")
+    var hidden = 200
+
+    @Option(help: "Dropout between stacked layers.")
+    var layerDropout = 0.0
+
+    @Option(help: "Dropout on the token inputs and the encoder output.")
+    var dropout = 0.5
+
+    @Flag(inversion: .prefixedNo, help: "Decode with a CRF (otherwise a softmax per token).")
+    var crf = true
+
+    @Flag(help: "Keep case and digits in word lookups (by default words are lowercased and digits read as 0; characters always keep them).")
+    var keepWordCase = false
+
+    @Option(help: "Keep words seen at least this often in training.")
+    var minCount = 1
+
+    @Option(help: "ICU locale for tokenizing raw text at tagging time.")
+    var locale = "en"
+
+    @Option(help: "Numbers in the model file: f32, or f16 for half the size.")
+    var saveDtype = TrainSentimentCommand.SaveDType.f32
+
+    @OptionGroup var training: TrainingArguments
+
+    func validate() throws {
+        for (name, value) in [("--word-dim", wordDim), ("--hidden", hidden), ("--layers", layers), ("--char-dim", charDim),
+                              ("--min-count", minCount)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1")
+        }
+        if charHidden < 0 || tokenColumn < 0 || (tagColumn ?? 0) < 0 || vectorsVocab < 0 {
+            throw ValidationError("--char-hidden, --token-column, --tag-column and --vectors-vocab must be 0 or more")
+        }
+        if vectorsVocab > 0 && vectors == nil { throw ValidationError("--vectors-vocab needs --vectors") }
+        for (name, value) in [("--dropout", dropout), ("--layer-dropout", layerDropout)] where !(value >= 0 && value < 1) {
+            throw ValidationError("\(name) must be in [0, 1)")
+        }
+        if !(devFraction > 0 && devFraction < 1) { throw ValidationError("--dev-fraction must be in (0, 1)") }
+    }
+
+    func run() throws {
+        var settings = TaggerTraining(trainPath: train, devPath: dev, outputPath: output)
+        settings.devFraction = devFraction
+        settings.tokenColumn = tokenColumn
+        settings.tagColumn = tagColumn.map { .index($0) } ?? .last
+        settings.dataScheme = scheme
+        settings.modelScheme = modelScheme
+        settings.tokenize = TokenizeStage(normalize: NormalizeStage(form: .nfc, locale: locale),
+                                          splitContractions: locale.lowercased().hasPrefix("en"))
+        settings.wordKey = keepWordCase ? WordKey(lowercase: false, digitsToZero: false) : WordKey()
+        settings.minCount = minCount
+        settings.wordDimension = wordDim
+        settings.vectorsPath = vectors
+        settings.vectorsVocabulary = vectorsVocab
+        settings.characterDimension = charDim
+        settings.characterHidden = charHidden
+        settings.encoder = EncoderConfiguration(cell: cell, inputSize: 0, hiddenSize: hidden, layers: layers,
+                                                bidirectional: true, merge: .concat, dropout: layerDropout)
+        settings.dropout = dropout
+        settings.crf = crf
+        settings.training = training.options
+        settings.saveDType = saveDtype == .f16 ? .f16 : .f32
+        settings.checkpointMinutes = training.checkpointMinutes
+        settings.checkpointEveryBatches = training.checkpointEveryBatches
+        let progress = training.progress
+        let result = try settings.run(resume: training.resume, progress: progress)
+        progress.line("\(output): best dev \(result.best.summary) at epoch \(result.bestEpoch) of \(result.epochsRun)"
+                      + (result.stoppedEarly ? " (stopped early)" : ""))
+    }
+}

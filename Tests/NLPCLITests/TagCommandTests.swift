@@ -1,0 +1,82 @@
+import Foundation
+import XCTest
+
+/// `nlp train tagger`, `nlp tag` and `nlp eval tagger` run as a user would.
+final class TagCommandTests: XCTestCase {
+    static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("corpora/sample.conll").path
+
+    /// One small tagger for all tests of this class (training it takes a few seconds).
+    static let model: String = {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("TagCommandTests-\(getpid()).safetensors").path
+        let result = try! NLPRunner.run(["train", "tagger", "--train", sample, "--dev", sample, "-o", path, "--epochs", "40",
+                                         "--patience", "40", "--word-dim", "16", "--char-dim", "8", "--char-hidden", "8",
+                                         "--hidden", "24", "--dropout", "0.2", "--batch-size", "4", "--lr", "0.02", "-q"])
+        precondition(result.status == 0, result.stderr)
+        return path
+    }()
+
+    override class func tearDown() { try? FileManager.default.removeItem(atPath: model) }
+
+    func testJSONOffsetsPointAtTheEntityTextInTheOriginalFile() throws {
+        let dir = try TemporaryDirectory()
+        // Non-ASCII before the entities, several lines, two sentences on one line.
+        let text = "Ünïcödé first line.\nLena Hoffmann joined Kessler in Munich last year. Profits rose.\n\nKessler said so.\n"
+        let file = try dir.write("in.txt", text)
+        let result = try NLPRunner.run(["tag", "--model", Self.model, "--output", "json", file])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let scalars = Array(text.unicodeScalars)
+        func slice(_ start: Int, _ end: Int) -> String { String(String.UnicodeScalarView(scalars[start..<end])) }
+        var entities: [String] = []
+        for line in result.output.split(separator: "\n") {
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            XCTAssertEqual(object["file"] as? String, file)
+            XCTAssertEqual(slice(object["start"] as! Int, object["end"] as! Int), object["text"] as? String)
+            for entity in object["entities"] as! [[String: Any]] {
+                XCTAssertEqual(slice(entity["start"] as! Int, entity["end"] as! Int), entity["text"] as? String)
+                entities.append("\(entity["type"]!) \(entity["text"]!)")
+            }
+            for token in object["tokens"] as! [[String: Any]] {
+                XCTAssertEqual(slice(token["start"] as! Int, token["end"] as! Int), token["text"] as? String)
+            }
+        }
+        XCTAssertTrue(entities.contains("PER Lena Hoffmann"), "\(entities)")
+        XCTAssertTrue(entities.contains("LOC Munich"), "\(entities)")
+    }
+
+    func testInlineConllAndEval() throws {
+        let inline = try NLPRunner.run(["tag", "--model", Self.model], input: "Lena Hoffmann joined Kessler in Munich last year.\n\nok\n")
+        XCTAssertEqual(inline.status, 0, inline.stderr)
+        XCTAssertEqual(inline.output, "[PER Lena Hoffmann] joined [ORG Kessler] in [LOC Munich] last year.\n\nok\n")
+
+        let conll = try NLPRunner.run(["tag", "--model", Self.model, "--input", "conll", Self.sample])
+        XCTAssertEqual(conll.status, 0, conll.stderr)
+        let input = try String(contentsOfFile: Self.sample, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let output = conll.output.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(output.count, input.count)
+        for (a, b) in zip(input, output) where !a.isEmpty {
+            XCTAssertTrue(b.hasPrefix(a + " "), "\(b) extends \(a)")
+            XCTAssertEqual(b.split(separator: " ").count, a.split(separator: " ").count + 1)
+        }
+
+        let eval = try NLPRunner.run(["eval", "tagger", "--model", Self.model, "--json", Self.sample])
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        let scores = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(eval.output.utf8)) as? [String: Any])
+        let overall = try XCTUnwrap(scores["overall"] as? [String: Any])
+        XCTAssertGreaterThan(overall["f1"] as? Double ?? 0, 0.95)
+        XCTAssertEqual(overall["support"] as? Int, 49)
+    }
+
+    func testMalformedInputNamesFileAndLine() throws {
+        let dir = try TemporaryDirectory()
+        let bad = try dir.write("bad.conll", "EU NNP B-NP B-ORG\nrejects VBZ\n")
+        let eval = try NLPRunner.run(["eval", "tagger", "--model", Self.model, bad])
+        XCTAssertNotEqual(eval.status, 0)
+        XCTAssertTrue(eval.stderr.contains("\(bad):2:"), eval.stderr)
+        let train = try NLPRunner.run(["train", "tagger", "--train", bad, "-o", dir.path("m.safetensors"), "-q"])
+        XCTAssertNotEqual(train.status, 0)
+        XCTAssertTrue(train.stderr.contains("\(bad):2:"), train.stderr)
+        let wrongTask = try NLPRunner.run(["tag", "--model", Self.model.replacingOccurrences(of: ".safetensors", with: ".missing")], input: "x\n")
+        XCTAssertNotEqual(wrongTask.status, 0)
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Pipeline
+import Seq2Seq
+import Tensor
+import XCTest
+
+final class TaggerTrainingTests: XCTestCase {
+    /// The project's CoNLL-format sample: 32 sentences, 275 tokens.
+    static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("corpora/sample.conll").path
+
+    func settings(output: String, epochs: Int = 3, crf: Bool = true) -> TaggerTraining {
+        var settings = TaggerTraining(trainPath: Self.sample, devPath: Self.sample, outputPath: output)
+        settings.wordDimension = 16
+        settings.characterDimension = 8
+        settings.characterHidden = 8
+        settings.encoder.hiddenSize = 24
+        settings.dropout = 0.2
+        settings.crf = crf
+        settings.training.epochs = epochs
+        settings.training.patience = 1000
+        settings.training.batchSize = 4
+        settings.training.learningRate = 0.02
+        settings.training.seed = 3
+        return settings
+    }
+
+    func testTrainingOverfitsTheSampleWithAndWithoutCRF() throws {
+        let folder = try TemporaryFolder()
+        for crf in [true, false] {
+            let output = folder.path("ner-\(crf).safetensors")
+            let result = try settings(output: output, epochs: 60, crf: crf).run(progress: TrainingProgress(style: .quiet))
+            XCTAssertGreaterThan(result.best.metric, 0.97, "crf \(crf): \(result.best.summary)")
+            let tagger = try TaggerModel(contentsOf: output)
+            let scores = tagger.evaluate(try CoNLLReader(path: Self.sample).readAll())
+            XCTAssertEqual(scores.overall.f1, result.best.metric, accuracy: 1e-12)
+        }
+    }
+
+    func testALoadedTaggerTagsExactlyAsTheOneInMemoryAndFindsEntitySpans() throws {
+        let folder = try TemporaryFolder()
+        let output = folder.path("ner.safetensors")
+        try settings(output: output, epochs: 40).run(progress: TrainingProgress(style: .quiet))
+        let tagger = try TaggerModel(contentsOf: output)
+        let again = try TaggerModel(contentsOf: output)
+        let text = "Lena Hoffmann joined Kessler in Munich last year.  The company said on Tuesday that profits rose."
+        let sentences = tagger.tag(text)
+        XCTAssertEqual(sentences, again.tag(text))
+        XCTAssertEqual(sentences.count, 2)
+        let bytes = Array(text.utf8)
+        for sentence in sentences {
+            for token in sentence.tokens { XCTAssertEqual(String(decoding: bytes[token.range], as: UTF8.self), token.text) }
+            for entity in sentence.entities { XCTAssertEqual(String(decoding: bytes[entity.range], as: UTF8.self), entity.text) }
+        }
+        // A sentence straight from the training data: the overfit model tags it as annotated.
+        XCTAssertEqual(sentences[0].entities.map { "\($0.type) \($0.text)" }, ["PER Lena Hoffmann", "ORG Kessler", "LOC Munich"])
+    }
+
+    func testResumingAfterAnInterruptionGivesTheSameTagger() throws {
+        let folder = try TemporaryFolder()
+        try settings(output: folder.path("a.safetensors")).run(progress: TrainingProgress(style: .quiet))
+        var interrupted = settings(output: folder.path("b.safetensors"))
+        interrupted.checkpointEveryBatches = 4
+        XCTAssertThrowsError(try interrupted.run(progress: TrainingProgress(style: .quiet), stopAfterBatches: 11))
+        try interrupted.run(resume: true, progress: TrainingProgress(style: .quiet))
+        XCTAssertEqual(try folder.bytes("a.safetensors"), try folder.bytes("b.safetensors"))
+    }
+
+    func testTrainingOnBIOESConvertsTheTagsAndScoresTheSameEntities() throws {
+        let folder = try TemporaryFolder()
+        var bioes = settings(output: folder.path("bioes.safetensors"), epochs: 40)
+        bioes.modelScheme = .bioes
+        let result = try bioes.run(progress: TrainingProgress(style: .quiet))
+        let tagger = try TaggerModel(contentsOf: folder.path("bioes.safetensors"))
+        XCTAssertEqual(tagger.configuration.scheme, .bioes)
+        XCTAssertTrue(tagger.configuration.tags.contains("S-LOC") && tagger.configuration.tags.contains("E-PER"))
+        // Evaluated against the IOB2 file: entities are compared, not tag strings.
+        XCTAssertEqual(tagger.evaluate(try CoNLLReader(path: Self.sample).readAll()).overall.f1, result.best.metric, accuracy: 1e-12)
+    }
+
+    func testMalformedCoNLLStopsTrainingWithFileAndLine() throws {
+        let folder = try TemporaryFolder()
+        let train = try folder.write("bad.conll", "EU NNP B-NP B-ORG\nrejects VBZ B-VP O\nGerman JJ B-NP\n")
+        var bad = settings(output: folder.path("m.safetensors"))
+        bad.trainPath = train
+        bad.devPath = train
+        XCTAssertThrowsError(try bad.run(progress: TrainingProgress(style: .quiet))) {
+            XCTAssertTrue("\($0)".hasPrefix("\(train):3:"), "\($0)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("m.safetensors")))
+    }
+}
