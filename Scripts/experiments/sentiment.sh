@@ -7,7 +7,7 @@
 # Models and logs go to runs/sentiment/ (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-nlp=.build/release/nlp
+nlp=${NLP:-.build/release/nlp}
 corpora=../shared/corpora
 vectors=../shared/vectors/glove.6B.50d.txt.gz
 runs=runs/sentiment
