@@ -163,7 +163,7 @@ public final class SequenceTagger<Scalar: TensorScalar>: ParameterOwner {
             encoder.backward(outputGradient: hiddenGradient, cache: cache.encoder).inputGradient,
             mask: cache.tokenMask)
         let (wordsGradient, featuresGradient) = split(tokensGradient, cache.spellings,
-                                                      distinct: cache.characters?.lengths.count ?? 0)
+                                                      distinct: cache.characters?.count ?? 0)
         if !embedding.isFrozen { embedding.backward(outputGradient: wordsGradient, ids: cache.ids) }
         if let characters, let featuresCache = cache.characters {
             characters.backward(featuresGradient: featuresGradient, cache: featuresCache)

@@ -7,8 +7,12 @@ import XCTest
 /// and parameter names.
 final class CharacterFeaturesTests: XCTestCase {
     let (vocabulary, dimension, hidden) = (6, 3, 2)
-    /// Lengths 3, 1, 5, 2: padded to 5 characters, one word of a single character.
+    /// Lengths 3, 1, 5, 2: one batch padded to 5 characters, one word of a single character.
     let words = [[1, 2, 3], [4], [2, 5, 1, 3, 3], [5, 5]]
+    /// Ten short words and one of 40 characters: two batches (`lengthGroups`), the short words not
+    /// padded to 40.
+    let manyWords = [[1, 2], [4], [3, 3, 5], [2, 5, 1, 4], [5], [1, 1, 2, 4, 5], [4, 2], [3], [2, 2, 2], [5, 1],
+                     (0..<40).map { 1 + $0 % 5 }]
 
     func encoder(_ cell: CellKind, layers: Int = 1, merge: DirectionMerge = .concat) -> EncoderConfiguration {
         EncoderConfiguration(cell: cell, inputSize: dimension, hiddenSize: hidden, layers: layers,
@@ -18,9 +22,12 @@ final class CharacterFeaturesTests: XCTestCase {
     /// L = Σ f ⊙ R with respect to the character table and the encoder, for each cell kind, and for
     /// two layers with summed directions.
     func testGradients() {
-        let cases = CellKind.allCases.map { ($0, encoder($0)) } + [(.lstm, encoder(.lstm, layers: 2, merge: .sum))]
-        for (cell, configuration) in cases {
-            let name = "\(cell.rawValue) \(configuration.layers) layers \(configuration.merge)"
+        XCTAssertEqual(CharacterFeatures<Double>.lengthGroups(words.map(\.count)).count, 1)
+        XCTAssertEqual(CharacterFeatures<Double>.lengthGroups(manyWords.map(\.count)).count, 2)
+        let cases = CellKind.allCases.flatMap { [($0, encoder($0), words), ($0, encoder($0), manyWords)] }
+            + [(.lstm, encoder(.lstm, layers: 2, merge: .sum), manyWords)]
+        for (cell, configuration, words) in cases {
+            let name = "\(cell.rawValue) \(configuration.layers) layers \(configuration.merge) \(words.count) words"
             var generator = SeededGenerator(seed: 11)
             let features = CharacterFeatures<Double>(vocabularySize: vocabulary, encoder: configuration, prefix: "chars.",
                                                      generator: &generator)
@@ -53,8 +60,8 @@ final class CharacterFeaturesTests: XCTestCase {
             var generator = SeededGenerator(seed: 12)
             let features = CharacterFeatures<Double>(vocabularySize: vocabulary, encoder: encoder(cell), prefix: "",
                                                      generator: &generator)
-            let batch = features.forward(words: words, training: false).features
-            for (n, word) in words.enumerated() {
+            let batch = features.forward(words: manyWords, training: false).features
+            for (n, word) in manyWords.enumerated() {
                 let vectors = features.embedding.forward(word)
                 let y = features.encoder.forward(vectors, lengths: [word.count], training: false).output
                 let last = word.count - 1
@@ -64,10 +71,49 @@ final class CharacterFeaturesTests: XCTestCase {
                 }
             }
             // And the same words in another order and company give the same rows.
-            let reordered = features.forward(words: [words[2], [1, 1, 1, 1, 1, 1, 1], words[0]], training: false).features
+            let reordered = features.forward(words: [manyWords[2], [1, 1, 1, 1, 1, 1, 1], manyWords[0]], training: false)
+                .features
             XCTAssertEqual(reordered.rows(0..<1), batch.rows(2..<3), cell.rawValue)
             XCTAssertEqual(reordered.rows(2..<3), batch.rows(0..<1), cell.rawValue)
         }
+    }
+
+    /// The groups partition the words, ascending in length, and their cost Σ (n_g + overhead) · T_g
+    /// is the least over all ways to cut the words sorted by length (brute force over the cuts
+    /// between distinct lengths).
+    func testLengthGroupsMinimiseTheirCost() {
+        var generator = SeededGenerator(seed: 14)
+        func cost(_ groups: [[Int]], _ lengths: [Int], _ overhead: Int) -> Int {
+            groups.reduce(0) { $0 + ($1.count + overhead) * $1.map { lengths[$0] }.max()! }
+        }
+        for trial in 0..<200 {
+            let count = 1 + Int(generator.next() % 12)
+            let lengths = (0..<count).map { _ in 1 + Int(generator.next() % (trial % 2 == 0 ? 12 : 40)) }
+            let overhead = [0, 1, 8, 32, 200][trial % 5]
+            let groups = CharacterFeatures<Float>.lengthGroups(lengths, overhead: overhead)
+            let name = "lengths \(lengths) overhead \(overhead): \(groups)"
+            XCTAssertEqual(groups.joined().sorted(), Array(0..<count), name)
+            let flat = Array(groups.joined())
+            for (a, b) in zip(flat, flat.dropFirst()) {
+                XCTAssertTrue(lengths[a] < lengths[b] || (lengths[a] == lengths[b] && a < b), name)
+            }
+            let distinct = Array(Set(lengths)).sorted()
+            var least = Int.max
+            for cuts in 0..<(1 << (distinct.count - 1)) {   // bit i: a cut after distinct[i]
+                var partition: [[Int]] = [[]]
+                for (i, length) in distinct.enumerated() {
+                    partition[partition.count - 1] += (0..<count).filter { lengths[$0] == length }
+                    if i < distinct.count - 1 && cuts & (1 << i) != 0 { partition.append([]) }
+                }
+                least = min(least, cost(partition, lengths, overhead))
+            }
+            XCTAssertEqual(cost(groups, lengths, overhead), least, name)
+        }
+        XCTAssertEqual(CharacterFeatures<Float>.lengthGroups([]), [])
+        XCTAssertEqual(CharacterFeatures<Float>.lengthGroups([3, 3, 1], overhead: 0), [[2], [0, 1]])
+        XCTAssertEqual(CharacterFeatures<Float>.lengthGroups([3, 3, 1], overhead: 1000), [[2, 0, 1]])
+        // A tie, (2 + 1) · 2 = (1 + 1) · 1 + (1 + 1) · 2, goes to fewer groups.
+        XCTAssertEqual(CharacterFeatures<Float>.lengthGroups([2, 1], overhead: 1), [[1, 0]])
     }
 
     func testParameterNames() {
