@@ -18,12 +18,16 @@ public struct Dropout: Sendable {
     ) -> (output: Matrix<Scalar>, mask: Matrix<Scalar>?) {
         guard training, rate > 0 else { return (input, nil) }
         let scale = Scalar(1 / (1 - rate))
-        var mask = Matrix<Scalar>(rows: input.rows, cols: input.cols)
+        var mask = Matrix<Scalar>(uninitializedRows: input.rows, cols: input.cols)
         var output = input
-        for i in 0..<input.count {
-            let keep: Scalar = generator.nextUnit() >= rate ? scale : 0
-            mask.storage[i] = keep
-            output.storage[i] *= keep
+        mask.storage.withUnsafeMutableBufferPointer { m in
+            output.storage.withUnsafeMutableBufferPointer { y in
+                for i in 0..<m.count {   // one draw per entry, in order: masks depend only on the generator
+                    let keep: Scalar = generator.nextUnit() >= rate ? scale : 0
+                    m[i] = keep
+                    y[i] *= keep
+                }
+            }
         }
         return (output, mask)
     }
@@ -31,7 +35,11 @@ public struct Dropout: Sendable {
     public func backward<Scalar: TensorScalar>(_ outputGradient: Matrix<Scalar>, mask: Matrix<Scalar>?) -> Matrix<Scalar> {
         guard let mask else { return outputGradient }
         var gradient = outputGradient
-        for i in 0..<gradient.count { gradient.storage[i] *= mask.storage[i] }
+        gradient.storage.withUnsafeMutableBufferPointer { g in
+            mask.storage.withUnsafeBufferPointer { m in
+                for i in 0..<g.count { g[i] *= m[i] }
+            }
+        }
         return gradient
     }
 }
