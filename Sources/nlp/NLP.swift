@@ -14,6 +14,7 @@ struct NLP: ParsableCommand {
             EvalCommand.self,
             BenchCommand.self,
             BenchTokenizeCommand.self,
+            BenchTagCommand.self,
         ]
     )
 }

@@ -82,23 +82,34 @@ struct TagCommand: ParsableCommand {
         case .text:
             let readers = try files.isEmpty ? [LineReader(standardInputWithChunkSize: 1 << 16)] : files.map { try LineReader(path: $0) }
             for (reader, name) in zip(readers, files.isEmpty ? ["-"] : files) {
-                var formatter = TaggedTextFormatter(file: name, output: output)
-                var pending: [(line: Int, text: String)] = []
-                func flush() {
-                    let tagged = tagger.tag(pending.map(\.text))
-                    var text = ""
-                    for ((line, lineText), sentences) in zip(pending, tagged) {
-                        text += formatter.format(line: line, text: lineText, sentences: sentences)
-                    }
-                    out.write(Data(text.utf8))
-                    pending.removeAll(keepingCapacity: true)
-                }
-                try reader.forEachLine { bytes, number in
-                    pending.append((number, String(decoding: bytes, as: UTF8.self)))
-                    if pending.count >= Self.chunkLines { flush() }
-                }
-                flush()
+                try Self.tagText(reader, name: name, tagger: tagger, output: output) { out.write(Data($0.utf8)) }
             }
         }
+    }
+
+    /// Tags the lines of `reader` in chunks, passing each chunk's output to `emit` in input order;
+    /// returns the number of tokens tagged.
+    @discardableResult
+    static func tagText(_ reader: LineReader, name: String, tagger: TaggerModel, output: Output,
+                        emit: (String) -> Void) throws -> Int {
+        var formatter = TaggedTextFormatter(file: name, output: output)
+        var pending: [(line: Int, text: String)] = []
+        var tokens = 0
+        func flush() {
+            let tagged = tagger.tag(pending.map(\.text))
+            var text = ""
+            for ((line, lineText), sentences) in zip(pending, tagged) {
+                text += formatter.format(line: line, text: lineText, sentences: sentences)
+                tokens += sentences.reduce(0) { $0 + $1.tokens.count }
+            }
+            emit(text)
+            pending.removeAll(keepingCapacity: true)
+        }
+        try reader.forEachLine { bytes, number in
+            pending.append((number, String(decoding: bytes, as: UTF8.self)))
+            if pending.count >= chunkLines { flush() }
+        }
+        flush()
+        return tokens
     }
 }
