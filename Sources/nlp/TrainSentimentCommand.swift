@@ -28,17 +28,7 @@ struct TrainSentimentCommand: ParsableCommand {
                   --vectors glove.6B.50d.txt.gz --label-names 0=negative,1=positive -o sentiment.safetensors
             """)
 
-    @Option(help: ArgumentHelp("Training file.", valueName: "file"))
-    var train: String
-
-    @Option(help: ArgumentHelp("Dev file for early stopping and model selection (default: hold out --dev-fraction of --train).", valueName: "file"))
-    var dev: String?
-
-    @Option(help: "Share of the training lines held out as dev when no --dev is given.")
-    var devFraction = 0.1
-
-    @Option(name: [.short, .long], help: ArgumentHelp("The model file to write.", valueName: "model"))
-    var output: String
+    @OptionGroup var files: TrainingFileArguments
 
     @Option(help: "Line format: label-first ('LABEL text') or tsv ('text<TAB>label'); detected when omitted.")
     var format: LabeledTextFormat?
@@ -48,12 +38,6 @@ struct TrainSentimentCommand: ParsableCommand {
 
     @Option(help: "Width of a learned embedding.")
     var embeddingDim = 100
-
-    @Option(help: ArgumentHelp("Pretrained word vectors (word2vec/GloVe text, .gz allowed) to start the embedding from.", valueName: "file"))
-    var vectors: String?
-
-    @Option(help: ArgumentHelp("With --vectors: also give the N most frequent words of the vectors file an entry, so words unseen in training keep their vectors.", valueName: "N"))
-    var vectorsVocab = 0
 
     @Flag(help: "Keep the embedding fixed during training.")
     var freezeEmbedding = false
@@ -103,25 +87,18 @@ struct TrainSentimentCommand: ParsableCommand {
     @Flag(help: "Keep case (by default text is lowercased).")
     var keepCase = false
 
-    @Option(help: "Numbers in the model file: f32, or f16 for half the size.")
-    var saveDtype = SaveDType.f32
-
     @OptionGroup var training: TrainingArguments
 
     enum EmbeddingKind: String, ExpressibleByArgument, CaseIterable { case learned, oneHot = "one-hot" }
-    enum SaveDType: String, ExpressibleByArgument, CaseIterable { case f32, f16 }
 
     func validate() throws {
         if embeddingDim < 1 { throw ValidationError("--embedding-dim must be at least 1") }
-        if vectors != nil && embedding == .oneHot { throw ValidationError("--vectors and --embedding one-hot exclude each other") }
-        if vectorsVocab < 0 { throw ValidationError("--vectors-vocab must be 0 or more") }
-        if vectorsVocab > 0 && vectors == nil { throw ValidationError("--vectors-vocab needs --vectors") }
+        if files.vectors != nil && embedding == .oneHot { throw ValidationError("--vectors and --embedding one-hot exclude each other") }
         if layers < 1 { throw ValidationError("--layers must be at least 1") }
         if hidden < 1 { throw ValidationError("--hidden must be at least 1") }
         for (name, value) in [("--dropout", dropout), ("--layer-dropout", layerDropout)] where !(value >= 0 && value < 1) {
             throw ValidationError("\(name) must be in [0, 1)")
         }
-        if !(devFraction > 0 && devFraction < 1) { throw ValidationError("--dev-fraction must be in (0, 1)") }
         if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
         if let maxVocab, maxVocab < 5 { throw ValidationError("--max-vocab must be at least 5 (4 special tokens and one word)") }
         _ = try parsedLabelNames()
@@ -141,33 +118,33 @@ struct TrainSentimentCommand: ParsableCommand {
     }
 
     func run() throws {
-        var settings = SentimentTraining(trainPath: train, devPath: dev, outputPath: output)
-        settings.devFraction = devFraction
+        var settings = SentimentTraining(trainPath: files.train, devPath: files.dev, outputPath: files.output)
+        settings.devFraction = files.devFraction
         settings.format = format
         settings.tokenize = TokenizeStage(method: tokenizer, normalize: NormalizeStage(
             form: .nfc, caseMapping: keepCase ? .none : .lowercase, locale: locale),
             splitContractions: splitContractions ?? locale.lowercased().hasPrefix("en"))
         settings.minCount = minCount
         settings.maxVocabulary = maxVocab
-        if let vectors {
+        if let vectors = files.vectors {
             settings.embedding = .pretrained(path: vectors)
         } else {
             settings.embedding = embedding == .oneHot ? .oneHot : .learned(dimension: embeddingDim)
         }
         settings.freezeEmbedding = freezeEmbedding
-        settings.vectorsVocabulary = vectorsVocab
+        settings.vectorsVocabulary = files.vectorsVocab
         settings.encoder = EncoderConfiguration(cell: cell, inputSize: embeddingDim, hiddenSize: hidden, layers: layers,
                                                 bidirectional: bidirectional, merge: merge, dropout: layerDropout)
         settings.pooling = pooling
         settings.dropout = dropout
         settings.labelNames = try parsedLabelNames()
         settings.training = training.options
-        settings.saveDType = saveDtype == .f16 ? .f16 : .f32
+        settings.saveDType = files.dtype
         settings.checkpointMinutes = training.checkpointMinutes
         settings.checkpointEveryBatches = training.checkpointEveryBatches
         let progress = training.progress
         let result = try settings.run(resume: training.resume, progress: progress)
-        progress.line("\(output): best dev \(result.best.summary) at epoch \(result.bestEpoch) of \(result.epochsRun)"
+        progress.line("\(files.output): best dev \(result.best.summary) at epoch \(result.bestEpoch) of \(result.epochsRun)"
                       + (result.stoppedEarly ? " (stopped early)" : ""))
     }
 }

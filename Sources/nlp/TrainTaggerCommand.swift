@@ -25,17 +25,7 @@ struct TrainTaggerCommand: ParsableCommand {
               $ nlp train tagger --train conll2003/train.txt --dev conll2003/valid.txt -o ner.safetensors
             """)
 
-    @Option(help: ArgumentHelp("Training file (CoNLL).", valueName: "file"))
-    var train: String
-
-    @Option(help: ArgumentHelp("Dev file for early stopping and model selection (default: hold out --dev-fraction of --train).", valueName: "file"))
-    var dev: String?
-
-    @Option(help: "Share of the training sentences held out as dev when no --dev is given.")
-    var devFraction = 0.1
-
-    @Option(name: [.short, .long], help: ArgumentHelp("The model file to write.", valueName: "model"))
-    var output: String
+    @OptionGroup var files: TrainingFileArguments
 
     @Option(help: "Column of the tokens (0-based).")
     var tokenColumn = 0
@@ -51,12 +41,6 @@ struct TrainTaggerCommand: ParsableCommand {
 
     @Option(help: "Width of the learned word embedding.")
     var wordDim = 100
-
-    @Option(help: ArgumentHelp("Pretrained word vectors (word2vec/GloVe text, .gz allowed).", valueName: "file"))
-    var vectors: String?
-
-    @Option(help: ArgumentHelp("With --vectors: also give the N most frequent words of the vectors file an entry.", valueName: "N"))
-    var vectorsVocab = 0
 
     @Option(help: "Width of the character embedding.")
     var charDim = 25
@@ -91,9 +75,6 @@ struct TrainTaggerCommand: ParsableCommand {
     @Option(help: "ICU locale for tokenizing raw text at tagging time.")
     var locale = "en"
 
-    @Option(help: "Numbers in the model file: f32, or f16 for half the size.")
-    var saveDtype = TrainSentimentCommand.SaveDType.f32
-
     @OptionGroup var training: TrainingArguments
 
     func validate() throws {
@@ -101,19 +82,17 @@ struct TrainTaggerCommand: ParsableCommand {
                               ("--min-count", minCount)] where value < 1 {
             throw ValidationError("\(name) must be at least 1")
         }
-        if charHidden < 0 || tokenColumn < 0 || (tagColumn ?? 0) < 0 || vectorsVocab < 0 {
-            throw ValidationError("--char-hidden, --token-column, --tag-column and --vectors-vocab must be 0 or more")
+        if charHidden < 0 || tokenColumn < 0 || (tagColumn ?? 0) < 0 {
+            throw ValidationError("--char-hidden, --token-column and --tag-column must be 0 or more")
         }
-        if vectorsVocab > 0 && vectors == nil { throw ValidationError("--vectors-vocab needs --vectors") }
         for (name, value) in [("--dropout", dropout), ("--layer-dropout", layerDropout)] where !(value >= 0 && value < 1) {
             throw ValidationError("\(name) must be in [0, 1)")
         }
-        if !(devFraction > 0 && devFraction < 1) { throw ValidationError("--dev-fraction must be in (0, 1)") }
     }
 
     func run() throws {
-        var settings = TaggerTraining(trainPath: train, devPath: dev, outputPath: output)
-        settings.devFraction = devFraction
+        var settings = TaggerTraining(trainPath: files.train, devPath: files.dev, outputPath: files.output)
+        settings.devFraction = files.devFraction
         settings.tokenColumn = tokenColumn
         settings.tagColumn = tagColumn.map { .index($0) } ?? .last
         settings.dataScheme = scheme
@@ -123,8 +102,8 @@ struct TrainTaggerCommand: ParsableCommand {
         settings.wordKey = keepWordCase ? WordKey(lowercase: false, digitsToZero: false) : WordKey()
         settings.minCount = minCount
         settings.wordDimension = wordDim
-        settings.vectorsPath = vectors
-        settings.vectorsVocabulary = vectorsVocab
+        settings.vectorsPath = files.vectors
+        settings.vectorsVocabulary = files.vectorsVocab
         settings.characterDimension = charDim
         settings.characterHidden = charHidden
         settings.encoder = EncoderConfiguration(cell: cell, inputSize: 0, hiddenSize: hidden, layers: layers,
@@ -132,12 +111,12 @@ struct TrainTaggerCommand: ParsableCommand {
         settings.dropout = dropout
         settings.crf = crf
         settings.training = training.options
-        settings.saveDType = saveDtype == .f16 ? .f16 : .f32
+        settings.saveDType = files.dtype
         settings.checkpointMinutes = training.checkpointMinutes
         settings.checkpointEveryBatches = training.checkpointEveryBatches
         let progress = training.progress
         let result = try settings.run(resume: training.resume, progress: progress)
-        progress.line("\(output): best dev \(result.best.summary) at epoch \(result.bestEpoch) of \(result.epochsRun)"
+        progress.line("\(files.output): best dev \(result.best.summary) at epoch \(result.bestEpoch) of \(result.epochsRun)"
                       + (result.stoppedEarly ? " (stopped early)" : ""))
     }
 }

@@ -32,11 +32,7 @@ public final class SentimentModel {
         let file = try ModelFile.read(from: path, expecting: .sentiment)
         let configuration = try file.decodeConfiguration(SentimentConfiguration.self, path: path)
         if let problem = configuration.problem { throw DataError(path: path, "unusable model configuration: \(problem)") }
-        do {
-            _ = try ICUWordTokenizer(locale: configuration.tokenize.normalize.locale)
-        } catch {
-            throw DataError(path: path, "the model's tokenizer locale '\(configuration.tokenize.normalize.locale)' is not usable: \(error)")
-        }
+        try configuration.tokenize.checkUsable(modelPath: path)
         var generator = SeededGenerator(seed: 0)
         let network = SequenceClassifier<Float>(configuration: configuration.network, generator: &generator)
         try SafeTensors(tensors: file.tensors).assign(to: network.parameters, path: path)

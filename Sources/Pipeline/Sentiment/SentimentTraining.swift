@@ -159,18 +159,10 @@ public struct SentimentTraining {
                       + "vocabulary \(vocabulary.count), \(parameterCount) trainable parameters")
 
         let provenance = Provenance(data: files, training: training, settings: settingsRecord)
-        let trainer = Trainer(model: model, options: training, train: trainExamples, dev: devExamples, progress: progress)
-        trainer.checkpointPath = checkpointPath
-        trainer.checkpointMinutes = checkpointMinutes
-        trainer.checkpointEveryBatches = checkpointEveryBatches
-        trainer.stopAfterBatches = stopAfterBatches
-        trainer.fingerprint = try TrainingData.fingerprint(provenance)
-        trainer.onImprovement = { evaluation, epoch in
-            var record = provenance
-            record.dev = evaluation
-            record.epoch = epoch
-            try model.write(to: outputPath, provenance: record, dtype: saveDType)
-        }
-        return try trainer.run(resume: resume)
+        return try TrainingData.train(
+            model, train: trainExamples, dev: devExamples, options: training, provenance: provenance, outputPath: outputPath,
+            checkpointMinutes: checkpointMinutes, checkpointEveryBatches: checkpointEveryBatches,
+            stopAfterBatches: stopAfterBatches, resume: resume, progress: progress
+        ) { try model.write(to: outputPath, provenance: $0, dtype: saveDType) }
     }
 }

@@ -25,6 +25,15 @@ public struct TokenizeStage: PipelineStage {
         self.splitContractions = splitContractions
     }
 
+    /// Throws unless ICU can break text for the locale (a model file may name any locale).
+    func checkUsable(modelPath: String) throws {
+        do {
+            _ = try ICUWordTokenizer(locale: normalize.locale)
+        } catch {
+            throw DataError(path: modelPath, "the model's tokenizer locale '\(normalize.locale)' is not usable: \(error)")
+        }
+    }
+
     /// The tokens of `text`, normalized.
     public func callAsFunction(_ text: String) -> [String] { tokens(of: text).map(\.text) }
 

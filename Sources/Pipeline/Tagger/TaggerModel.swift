@@ -42,11 +42,7 @@ public final class TaggerModel {
         let file = try ModelFile.read(from: path, expecting: .tagger)
         let configuration = try file.decodeConfiguration(TaggerConfiguration.self, path: path)
         if let problem = configuration.problem { throw DataError(path: path, "unusable model configuration: \(problem)") }
-        do {
-            _ = try ICUWordTokenizer(locale: configuration.tokenize.normalize.locale)
-        } catch {
-            throw DataError(path: path, "the model's tokenizer locale '\(configuration.tokenize.normalize.locale)' is not usable: \(error)")
-        }
+        try configuration.tokenize.checkUsable(modelPath: path)
         var generator = SeededGenerator(seed: 0)
         let network = SequenceTagger<Float>(configuration: configuration.network, generator: &generator)
         let crf = Self.makeCRF(configuration, generator: &generator)

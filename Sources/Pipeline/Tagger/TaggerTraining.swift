@@ -45,6 +45,7 @@ public struct TaggerTraining {
         self.outputPath = outputPath
     }
 
+    /// The checkpoint file of a run writing `outputPath`.
     public var checkpointPath: String { outputPath + ".checkpoint" }
 
     var settingsRecord: [String: String] {
@@ -138,18 +139,10 @@ public struct TaggerTraining {
                       + "vocabulary \(vocabulary.count), \(characters?.count ?? 0) characters, \(parameterCount) trainable parameters")
 
         let provenance = Provenance(data: files, training: training, settings: settingsRecord)
-        let trainer = Trainer(model: model, options: training, train: trainExamples, dev: devExamples, progress: progress)
-        trainer.checkpointPath = checkpointPath
-        trainer.checkpointMinutes = checkpointMinutes
-        trainer.checkpointEveryBatches = checkpointEveryBatches
-        trainer.stopAfterBatches = stopAfterBatches
-        trainer.fingerprint = try TrainingData.fingerprint(provenance)
-        trainer.onImprovement = { evaluation, epoch in
-            var record = provenance
-            record.dev = evaluation
-            record.epoch = epoch
-            try model.write(to: outputPath, provenance: record, dtype: saveDType)
-        }
-        return try trainer.run(resume: resume)
+        return try TrainingData.train(
+            model, train: trainExamples, dev: devExamples, options: training, provenance: provenance, outputPath: outputPath,
+            checkpointMinutes: checkpointMinutes, checkpointEveryBatches: checkpointEveryBatches,
+            stopAfterBatches: stopAfterBatches, resume: resume, progress: progress
+        ) { try model.write(to: outputPath, provenance: $0, dtype: saveDType) }
     }
 }

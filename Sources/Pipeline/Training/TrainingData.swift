@@ -58,4 +58,27 @@ enum TrainingData {
         encoder.outputFormatting = [.sortedKeys]
         return SHA256.hexDigest(try encoder.encode(provenance))
     }
+
+    /// Runs the trainer with the settings every task shares; `write` saves the model with the
+    /// provenance of the improving epoch whenever the dev score improves.
+    static func train<Model: TrainableModel>(
+        _ model: Model, train: [Model.Example], dev: [Model.Example], options: TrainingOptions,
+        provenance: Provenance, outputPath: String, checkpointMinutes: Double, checkpointEveryBatches: Int?,
+        stopAfterBatches: Int?, resume: Bool, progress: TrainingProgress,
+        write: @escaping (Provenance) throws -> Void
+    ) throws -> Trainer<Model>.Result {
+        let trainer = Trainer(model: model, options: options, train: train, dev: dev, progress: progress)
+        trainer.checkpointPath = outputPath + ".checkpoint"
+        trainer.checkpointMinutes = checkpointMinutes
+        trainer.checkpointEveryBatches = checkpointEveryBatches
+        trainer.stopAfterBatches = stopAfterBatches
+        trainer.fingerprint = try fingerprint(provenance)
+        trainer.onImprovement = { evaluation, epoch in
+            var record = provenance
+            record.dev = evaluation
+            record.epoch = epoch
+            try write(record)
+        }
+        return try trainer.run(resume: resume)
+    }
 }
