@@ -238,7 +238,7 @@ public final class LinearChainCRF<Scalar: TensorScalar>: ParameterOwner {
     /// The shortest length with no allowed sequence, or nil if every length has one. S_L, the tags
     /// an allowed prefix of length L can end on, follows S_1 = starts, S_{L+1} = successors of S_L;
     /// the sets repeat after finitely many steps, and each one seen is checked against the ends.
-    static func firstImpossibleLength(transitions: [[Bool]], start: [Bool], end: [Bool]) -> Int? {
+    public static func firstImpossibleLength(transitions: [[Bool]], start: [Bool], end: [Bool]) -> Int? {
         let C = start.count
         var reachable = start, seen = Set<[Bool]>(), length = 1
         while seen.insert(reachable).inserted {

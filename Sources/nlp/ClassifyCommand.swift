@@ -45,31 +45,32 @@ struct ClassifyCommand: ParsableCommand {
         NumericRuntime.configure(threads: threads)
         let classifier = try SentimentModel(contentsOf: try model ?? DefaultModel.path(Self.defaultModelName))
         for file in files { try LineReader.checkReadable(file) }
-        let readers = try files.isEmpty ? [LineReader(standardInputWithChunkSize: 1 << 16)] : files.map { try LineReader(path: $0) }
         let output = FileHandle.standardOutput
         var pending: [String] = []
-        func flush() {
+        func flush() throws {
             guard !pending.isEmpty else { return }
             var text = ""
             for (line, result) in zip(pending, classifier.classify(pending)) {
-                text += json ? Self.jsonLine(result, text: line) : "\(result.label)\t\(String(format: "%.4f", result.probability))\t\(line)"
+                text += json ? try Self.jsonLine(result, text: line) : "\(result.label)\t\(String(format: "%.4f", result.probability))\t\(line)"
                 text += "\n"
             }
             output.write(Data(text.utf8))
             pending.removeAll(keepingCapacity: true)
         }
-        for reader in readers {
+        // Checked up front, opened one at a time: any number of files within the descriptor limit.
+        for file in files.isEmpty ? [nil] : files.map(Optional.some) {
+            let reader = try file.map { try LineReader(path: $0) } ?? LineReader(standardInputWithChunkSize: 1 << 16)
             try reader.forEachLine { bytes, _ in
                 var line = String(decoding: bytes, as: UTF8.self)
                 if line.hasSuffix("\r") { line.removeLast() }
                 pending.append(line)
-                if pending.count >= Self.chunkLines { flush() }
+                if pending.count >= Self.chunkLines { try flush() }
             }
         }
-        flush()
+        try flush()
     }
 
-    static func jsonLine(_ result: Classification, text: String) -> String {
+    static func jsonLine(_ result: Classification, text: String) throws -> String {
         struct Line: Encodable {
             var label: String
             var probability: Double
@@ -81,6 +82,6 @@ struct ClassifyCommand: ParsableCommand {
         let rounded = { (x: Double) in (x * 1e6).rounded() / 1e6 }
         let line = Line(label: result.label, probability: rounded(result.probability),
                         probabilities: result.probabilities.mapValues(rounded), text: text)
-        return String(decoding: try! encoder.encode(line), as: UTF8.self)
+        return String(decoding: try encoder.encode(line), as: UTF8.self)
     }
 }

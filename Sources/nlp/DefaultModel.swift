@@ -7,7 +7,10 @@ enum DefaultModel {
     static func path(_ name: String) throws -> String {
         var folders: [String] = []
         if let environment = ProcessInfo.processInfo.environment["NLP_MODELS"] { folders.append(environment) }
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        // The running executable itself (argv[0] may be a bare name found on PATH, or a link).
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
+        let binary = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
         folders.append(binary.appendingPathComponent("../../models").standardized.path)       // .build/<config>/nlp
         folders.append(binary.appendingPathComponent("../../../models").standardized.path)    // .build/<triple>/<config>/nlp
         folders.append(binary.appendingPathComponent("../share/nlp/models").standardized.path)
@@ -17,13 +20,5 @@ enum DefaultModel {
             if FileManager.default.isReadableFile(atPath: candidate) { return candidate }
         }
         throw DefaultModelError(name: name, searched: folders)
-    }
-}
-
-struct DefaultModelError: Error, CustomStringConvertible {
-    let name: String
-    let searched: [String]
-    var description: String {
-        "no default model \(name) found (looked in \(searched.joined(separator: ", "))); give one with --model"
     }
 }

@@ -32,6 +32,10 @@ struct EvalSentimentCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A labelled file.", valueName: "file"))
     var file: String
 
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
     func run() throws {
         NumericRuntime.configure(threads: threads)
         let classifier = try SentimentModel(contentsOf: try model ?? DefaultModel.path(ClassifyCommand.defaultModelName))

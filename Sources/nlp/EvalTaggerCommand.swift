@@ -34,6 +34,12 @@ struct EvalTaggerCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("A CoNLL file with gold tags.", valueName: "file"))
     var file: String
 
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if tokenColumn < 0 || (tagColumn ?? 1) < 0 { throw ValidationError("columns count from 0") }
+        if tagColumn == tokenColumn { throw ValidationError("--token-column and --tag-column must differ") }
+    }
+
     func run() throws {
         NumericRuntime.configure(threads: threads)
         let tagger = try TaggerModel(contentsOf: try model ?? DefaultModel.path(TagCommand.defaultModelName))

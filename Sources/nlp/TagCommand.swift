@@ -80,9 +80,10 @@ struct TagCommand: ParsableCommand {
                 flush()
             }
         case .text:
-            let readers = try files.isEmpty ? [LineReader(standardInputWithChunkSize: 1 << 16)] : files.map { try LineReader(path: $0) }
-            for (reader, name) in zip(readers, files.isEmpty ? ["-"] : files) {
-                try Self.tagText(reader, name: name, tagger: tagger, output: output) { out.write(Data($0.utf8)) }
+            // Checked up front, opened one at a time: any number of files within the descriptor limit.
+            for file in files.isEmpty ? [nil] : files.map(Optional.some) {
+                let reader = try file.map { try LineReader(path: $0) } ?? LineReader(standardInputWithChunkSize: 1 << 16)
+                try Self.tagText(reader, name: file ?? "-", tagger: tagger, output: output) { out.write(Data($0.utf8)) }
             }
         }
     }
@@ -95,11 +96,11 @@ struct TagCommand: ParsableCommand {
         var formatter = TaggedTextFormatter(file: name, output: output)
         var pending: [(line: Int, text: String)] = []
         var tokens = 0
-        func flush() {
+        func flush() throws {
             let tagged = tagger.tag(pending.map(\.text))
             var text = ""
             for ((line, lineText), sentences) in zip(pending, tagged) {
-                text += formatter.format(line: line, text: lineText, sentences: sentences)
+                text += try formatter.format(line: line, text: lineText, sentences: sentences)
                 tokens += sentences.reduce(0) { $0 + $1.tokens.count }
             }
             emit(text)
@@ -107,9 +108,9 @@ struct TagCommand: ParsableCommand {
         }
         try reader.forEachLine { bytes, number in
             pending.append((number, String(decoding: bytes, as: UTF8.self)))
-            if pending.count >= chunkLines { flush() }
+            if pending.count >= chunkLines { try flush() }
         }
-        flush()
+        try flush()
         return tokens
     }
 }

@@ -15,7 +15,7 @@ struct TaggedTextFormatter {
     }
 
     /// The output for one input line (1-based `line`), and moves past it.
-    mutating func format(line: Int, text: String, sentences: [TaggedSentence]) -> String {
+    mutating func format(line: Int, text: String, sentences: [TaggedSentence]) throws -> String {
         defer { lineStart += text.unicodeScalars.count + 1 }
         switch output {
         case .inline:
@@ -29,7 +29,7 @@ struct TaggedTextFormatter {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let bytes = Array(text.utf8)
-            return sentences.map { sentence in
+            return try sentences.map { sentence in
                 let object = SentenceJSON(
                     file: file, line: line, text: String(decoding: bytes[sentence.range], as: UTF8.self),
                     start: lineStart + offsets[sentence.range.lowerBound], end: lineStart + offsets[sentence.range.upperBound],
@@ -41,7 +41,7 @@ struct TaggedTextFormatter {
                         .init(text: String(decoding: bytes[$0.range], as: UTF8.self), tag: $0.tag,
                               start: lineStart + offsets[$0.range.lowerBound], end: lineStart + offsets[$0.range.upperBound])
                     })
-                return String(decoding: try! encoder.encode(object), as: UTF8.self) + "\n"
+                return String(decoding: try encoder.encode(object), as: UTF8.self) + "\n"
             }.joined()
         }
     }

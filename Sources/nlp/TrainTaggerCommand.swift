@@ -85,6 +85,7 @@ struct TrainTaggerCommand: ParsableCommand {
         if charHidden < 0 || tokenColumn < 0 || (tagColumn ?? 0) < 0 {
             throw ValidationError("--char-hidden, --token-column and --tag-column must be 0 or more")
         }
+        if tagColumn == tokenColumn { throw ValidationError("--token-column and --tag-column must differ") }
         for (name, value) in [("--dropout", dropout), ("--layer-dropout", layerDropout)] where !(value >= 0 && value < 1) {
             throw ValidationError("\(name) must be in [0, 1)")
         }

@@ -136,6 +136,26 @@ final class SentimentTrainingTests: XCTestCase {
         }
     }
 
+    func testDuplicateLabelNamesAndTooWideOneHotInputsAreErrors() throws {
+        let folder = try TemporaryFolder()
+        var duplicate = settings(output: folder.path("m.safetensors"))
+        duplicate.labelNames = ["0": "bad", "1": "bad"]
+        XCTAssertThrowsError(try duplicate.run(progress: TrainingProgress(style: .quiet))) {
+            XCTAssertTrue("\($0)".contains("the same name"), "\($0)")
+        }
+        let words = (0..<(SentimentTraining.maximumOneHotWidth + 1)).map { "w\($0)" }
+        let train = try folder.write("wide.txt", "0 " + words.prefix(words.count / 2).joined(separator: " ")
+                                     + "\n1 " + words.suffix(from: words.count / 2).joined(separator: " ") + "\n")
+        var wide = settings(output: folder.path("m.safetensors"))
+        wide.trainPath = train
+        wide.devPath = train
+        wide.embedding = .oneHot
+        XCTAssertThrowsError(try wide.run(progress: TrainingProgress(style: .quiet))) {
+            XCTAssertTrue("\($0)".contains("--max-vocab"), "\($0)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("m.safetensors")))
+    }
+
     /// An untrained model over a small vocabulary, for file tests.
     static func smallModel() throws -> SentimentModel {
         let vocabulary = ["a", "warm", ",", "funny", "film", ".", "dull", "the"]

@@ -89,4 +89,31 @@ final class TaggerTrainingTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("m.safetensors")))
     }
+
+    func testTagsThatAreNotEntityTagsAndDevSetsWithoutEntitiesAreErrors() throws {
+        let folder = try TemporaryFolder()
+        var posColumn = settings(output: folder.path("m.safetensors"))
+        posColumn.tagColumn = .index(1)
+        XCTAssertThrowsError(try posColumn.run(progress: TrainingProgress(style: .quiet))) {
+            XCTAssertTrue("\($0)".contains("sample.conll:3: 'NNP' is not a tag of an entity scheme"), "\($0)")
+        }
+        let dev = try folder.write("dev.conll", "The DT O\ncat NN O\n\n")
+        var noEntities = settings(output: folder.path("m.safetensors"))
+        noEntities.devPath = dev
+        XCTAssertThrowsError(try noEntities.run(progress: TrainingProgress(style: .quiet))) {
+            XCTAssertTrue("\($0)".hasPrefix("\(dev): the dev sentences hold no entity"), "\($0)")
+        }
+    }
+
+    /// A stray `O I-PER` (invalid IOB2, which the CRF's masks forbid) is repaired to `O B-PER`,
+    /// the same entity, instead of stopping training.
+    func testInvalidSequencesAreRepairedNotFatal() throws {
+        let folder = try TemporaryFolder()
+        let text = try String(contentsOfFile: Self.sample, encoding: .utf8)
+            .replacingOccurrences(of: "Lena NNP B-NP B-PER", with: "Lena NNP B-NP I-PER")
+        var repaired = settings(output: folder.path("m.safetensors"))
+        repaired.trainPath = try folder.write("train.conll", text)
+        repaired.dataScheme = .iob2
+        XCTAssertNoThrow(try repaired.run(progress: TrainingProgress(style: .quiet)))
+    }
 }

@@ -17,7 +17,7 @@ public enum LabeledTextFormat: String, Codable, CaseIterable, Sendable {
         struct Found: Error {}
         do {
             try LineReader(path: path).forEachLine { line, _ in
-                guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) else { return }
+                guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) else { return }
                 format = line.contains(9) ? .tsv : .labelFirst
                 throw Found()
             }
@@ -32,7 +32,7 @@ public enum LabeledTextFormat: String, Codable, CaseIterable, Sendable {
         try LineReader(path: path).forEachLine { bytes, number in
             var line = String(decoding: bytes, as: UTF8.self)   // UTF-8 was checked by the reader
             if line.hasSuffix("\r") { line.removeLast() }
-            guard !line.allSatisfy({ $0 == " " }) else { return }
+            guard !line.allSatisfy({ $0 == " " || $0 == "\t" }) else { return }
             examples.append(try parse(line, path: path, number: number))
         }
         guard !examples.isEmpty else { throw DataError(path: path, "the file has no examples (it is empty or blank)") }

@@ -24,6 +24,8 @@ public struct SentimentConfiguration: Codable, Equatable, Sendable {
         }
         if n.classes != label.labels.count { return "the network has \(n.classes) outputs for \(label.labels.count) labels" }
         if n.classes < 2 { return "a classifier needs at least 2 labels" }
+        let shown = label.labels.indices.map(label.name(of:))
+        if Set(shown).count != shown.count { return "two labels have the same name: \(shown)" }
         if n.encoder.inputSize != n.embeddingDimension { return "the encoder reads \(n.encoder.inputSize) inputs, the embedding gives \(n.embeddingDimension)" }
         if n.embeddingDimension < 1 || n.encoder.hiddenSize < 1 || n.encoder.layers < 1 { return "sizes must be positive" }
         if !(0..<1).contains(n.dropout) || !(0..<1).contains(n.encoder.dropout) { return "dropout outside [0, 1)" }

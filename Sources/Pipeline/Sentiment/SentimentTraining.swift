@@ -50,12 +50,15 @@ public struct SentimentTraining {
         self.outputPath = outputPath
     }
 
+    /// The widest vocabulary one-hot inputs take: the identity table is V² floats (400 MB at 10,000).
+    public static let maximumOneHotWidth = 10_000
+
     /// The checkpoint file of a run writing `outputPath`.
     public var checkpointPath: String { outputPath + ".checkpoint" }
 
     /// Settings as recorded in the model's provenance, by option name.
     var settingsRecord: [String: String] {
-        var record = ["tokenizer": tokenize.method.rawValue, "split-contractions": String(tokenize.splitContractions), "locale": tokenize.normalize.locale,
+        var record = ["format": format?.rawValue ?? "detect", "tokenizer": tokenize.method.rawValue, "split-contractions": String(tokenize.splitContractions), "locale": tokenize.normalize.locale,
                       "case": tokenize.normalize.caseMapping.rawValue, "normalize": tokenize.normalize.form.rawValue,
                       "min-count": String(minCount), "cell": encoder.cell.rawValue, "layers": String(encoder.layers),
                       "hidden": String(encoder.hiddenSize), "bidirectional": String(encoder.bidirectional),
@@ -80,6 +83,7 @@ public struct SentimentTraining {
                     stopAfterBatches: Int? = nil) throws -> Trainer<SentimentModel>.Result {
         if let problem = training.problem { throw DataError(path: outputPath, problem) }
         try TrainingData.checkWritable(outputPath)
+        try tokenize.checkUsable(modelPath: outputPath)
         var files = [Provenance.DataFile(role: "train", path: trainPath, sha256: try SHA256.hexDigest(ofFile: trainPath))]
         var trainTexts = try (format ?? LabeledTextFormat.detect(path: trainPath)).read(path: trainPath)
         var devTexts: [LabeledText]
@@ -100,6 +104,10 @@ public struct SentimentTraining {
         }
         for name in labelNames.keys where !distinct.contains(name) {
             throw DataError(path: trainPath, "--label-names names '\(name)', which is not a label of the training data \(labels)")
+        }
+        let shown = labels.map { labelNames[$0] ?? $0 }
+        guard Set(shown).count == shown.count else {
+            throw DataError(path: trainPath, "--label-names gives two labels the same name: \(shown)")
         }
         let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
         for example in devTexts where labelIndex[example.label] == nil {
@@ -125,9 +133,9 @@ public struct SentimentTraining {
             dimension = d
         case .oneHot:
             dimension = vocabulary.count
-            if vocabulary.count > 5000 {
-                progress.line("warning: one-hot inputs are \(vocabulary.count) wide; the input product costs "
-                              + "\(vocabulary.count / 100)x a 100-wide embedding's (limit with --max-vocab)")
+            guard vocabulary.count <= Self.maximumOneHotWidth else {
+                throw DataError(path: trainPath, "one-hot inputs would be \(vocabulary.count) wide (a \(vocabulary.count)² table); "
+                                + "limit the vocabulary with --max-vocab \(Self.maximumOneHotWidth) or less, or use a learned embedding")
             }
         case .pretrained(let path):
             files.append(.init(role: "vectors", path: path, sha256: try SHA256.hexDigest(ofFile: path)))

@@ -60,11 +60,17 @@ public struct TaggerTraining {
          "dev-fraction": devPath == nil ? String(devFraction) : "-"]
     }
 
+    /// `O`, or `B-`, `I-`, `E-`, `S-` followed by a type.
+    static func isEntityTag(_ tag: String) -> Bool {
+        tag == "O" || (tag.count > 2 && ["B-", "I-", "E-", "S-"].contains(String(tag.prefix(2))))
+    }
+
     @discardableResult
     public func run(resume: Bool = false, progress: TrainingProgress,
                     stopAfterBatches: Int? = nil) throws -> Trainer<TaggerModel>.Result {
         if let problem = training.problem { throw DataError(path: outputPath, problem) }
         try TrainingData.checkWritable(outputPath)
+        try tokenize.checkUsable(modelPath: outputPath)
         func read(_ path: String) throws -> [CoNLLSentence] {
             try CoNLLReader(path: path, tokenColumn: tokenColumn, tagColumn: tagColumn).readAll()
         }
@@ -79,11 +85,21 @@ public struct TaggerTraining {
                                                                       path: trainPath, progress: progress, what: "sentences")
         }
 
+        // Every tag must be O or PREFIX-TYPE with a prefix of the schemes (B, I, E, S).
+        for (path, sentences) in [(trainPath, trainSentences), (devPath ?? trainPath, devSentences)] {
+            for sentence in sentences {
+                for (row, tag) in sentence.tags.enumerated() where !Self.isEntityTag(tag) {
+                    throw DataError(path: path, line: sentence.lineNumbers[row],
+                                    "'\(tag)' is not a tag of an entity scheme (O, or B-, I-, E-, S- and a type); "
+                                    + "is --tag-column right?")
+                }
+            }
+        }
         let scheme = dataScheme ?? TagScheme.detect(trainSentences.map(\.tags))
         let target = modelScheme ?? scheme
-        func tags(_ sentence: CoNLLSentence) -> [String] {
-            target == scheme ? sentence.tags : TagScheme.convert(sentence.tags, from: scheme, to: target)
-        }
+        // Converting also repairs sequences the scheme does not allow (a stray O I-PER becomes
+        // O B-PER, the same entities), so the CRF's masks accept every training sentence.
+        func tags(_ sentence: CoNLLSentence) -> [String] { TagScheme.convert(sentence.tags, from: scheme, to: target) }
         let tagSet = Set(trainSentences.flatMap(tags)).union(TagScheme.convert(["O"], from: scheme, to: target))
         let tagNames = tagSet.sorted { a, b in
             // O first, then by type, then by prefix: stable, readable class order.
@@ -94,6 +110,10 @@ public struct TaggerTraining {
             throw DataError(path: trainPath, "the training data has only the tag '\(tagNames.first ?? "")'; a tagger needs two or more")
         }
         let tagIndex = Dictionary(uniqueKeysWithValues: tagNames.enumerated().map { ($1, $0) })
+        guard devSentences.contains(where: { $0.tags.contains { $0 != "O" } }) else {
+            throw DataError(path: devPath ?? trainPath, "the dev sentences hold no entity, so entity F1 cannot choose a model; "
+                            + "give a --dev file with entities (or a larger --dev-fraction)")
+        }
         for sentence in devSentences {
             for (row, tag) in tags(sentence).enumerated() where tagIndex[tag] == nil {
                 throw DataError(path: devPath ?? trainPath, line: sentence.lineNumbers[row],
@@ -131,6 +151,14 @@ public struct TaggerTraining {
         let model = TaggerModel(configuration: configuration,
                                 network: SequenceTagger(configuration: network, pretrainedTable: pretrained, generator: &generator),
                                 crf: TaggerModel.makeCRF(configuration, generator: &generator))
+        if let crf = model.crf {
+            for (path, sentences) in [(trainPath, trainSentences), (devPath ?? trainPath, devSentences)] {
+                for sentence in sentences where !crf.allows(tags(sentence).map { tagIndex[$0]! }) {
+                    throw DataError(path: path, line: sentence.lineNumbers[0],
+                                    "the sentence's tags are not a valid \(target.rawValue) sequence even after repair")
+                }
+            }
+        }
         let trainExamples = trainSentences.map { model.example(tokens: $0.tokens, tags: tags($0).map { tagIndex[$0]! }) }
         let devExamples = devSentences.map { model.example(tokens: $0.tokens, tags: tags($0).map { tagIndex[$0]! }) }
         let parameterCount = model.parameters.filter { !$0.isFrozen }.reduce(0) { $0 + $1.value.count }

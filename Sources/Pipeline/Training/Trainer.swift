@@ -63,6 +63,10 @@ public final class Trainer<Model: TrainableModel> {
             state = try TrainingCheckpoint.load(from: checkpointPath, parameters: parameters,
                                                 optimizer: &optimizerState, fingerprint: fingerprint)
             optimizer.state = optimizerState
+            guard state.generatorStates.count == model.generatorStates.count,
+                  state.generatorStates.allSatisfy({ SeededGenerator(state: $0) != nil }) else {
+                throw DataError(path: checkpointPath, "damaged checkpoint: its random generator states do not fit the model")
+            }
             model.generatorStates = state.generatorStates
             progress.line("resuming \(checkpointPath): epoch \(state.epoch), batch \(state.nextBatch)"
                           + (state.best.map { ", best so far \($0.summary) (epoch \(state.bestEpoch))" } ?? ""))
@@ -145,20 +149,5 @@ public final class Trainer<Model: TrainableModel> {
         if let checkpointPath { try? FileManager.default.removeItem(atPath: checkpointPath) }
         return Result(best: state.best!, bestEpoch: state.bestEpoch, epochsRun: state.history.count,
                       stoppedEarly: state.stoppedEarly)
-    }
-}
-
-/// Thrown by `Trainer.run` when `stopAfterBatches` is reached.
-public struct TrainingInterruption: Error {}
-
-public enum TrainingError: Error, CustomStringConvertible {
-    case diverged(epoch: Int, batch: Int, learningRate: Double)
-
-    public var description: String {
-        switch self {
-        case let .diverged(epoch, batch, learningRate):
-            return "training diverged: the loss is not finite at epoch \(epoch), batch \(batch) "
-                + "(learning rate \(learningRate)); try a smaller --lr or --clip"
-        }
     }
 }

@@ -1,0 +1,2 @@
+/// Thrown by `Trainer.run` when `stopAfterBatches` is reached.
+public struct TrainingInterruption: Error {}
