@@ -39,6 +39,9 @@ struct TagCommand: ParsableCommand {
     @Option(help: "Output format for text input: inline, json or conll.")
     var output = Output.inline
 
+    @Option(help: "With --input conll: the column of the tokens (0-based); the file may have only that one.")
+    var tokenColumn = 0
+
     @Option(help: "Threads for the network.")
     var threads = 2
 
@@ -50,6 +53,7 @@ struct TagCommand: ParsableCommand {
 
     func validate() throws {
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if tokenColumn < 0 { throw ValidationError("--token-column counts from 0") }
         if input == .conll && output != .inline && output != .conll {
             throw ValidationError("--input conll writes CoNLL (the input with a predicted-tag column); drop --output")
         }
@@ -73,7 +77,7 @@ struct TagCommand: ParsableCommand {
                     out.write(Data(bytes))
                     pending.removeAll(keepingCapacity: true)
                 }
-                try CoNLLReader(path: file).forEachSentence { sentence in
+                try CoNLLReader(path: file, tokenColumn: tokenColumn, tagColumn: .none).forEachSentence { sentence in
                     pending.append(sentence)
                     if pending.count >= Self.chunkLines { flush() }
                 }

@@ -59,6 +59,12 @@ final class TagCommandTests: XCTestCase {
             XCTAssertEqual(b.split(separator: " ").count, a.split(separator: " ").count + 1)
         }
 
+        // Tokens only, one column: the predicted tag becomes the second.
+        let tokensOnly = try NLPRunner.run(["tag", "--model", Self.model, "--input", "conll"], input: "Lena\nHoffmann\njoined\n\nMunich\n")
+        XCTAssertEqual(tokensOnly.status, 0, tokensOnly.stderr)
+        XCTAssertEqual(tokensOnly.output.split(separator: "\n").map { $0.split(separator: " ").count }, [2, 2, 2, 2])
+        XCTAssertTrue(tokensOnly.output.hasPrefix("Lena B-PER\nHoffmann I-PER\n"), tokensOnly.output)
+
         let eval = try NLPRunner.run(["eval", "tagger", "--model", Self.model, "--json", Self.sample])
         XCTAssertEqual(eval.status, 0, eval.stderr)
         let scores = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(eval.output.utf8)) as? [String: Any])

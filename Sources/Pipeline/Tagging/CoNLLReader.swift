@@ -28,6 +28,8 @@ public struct CoNLLReader: Sendable {
         case last
         /// A fixed column, 0-based.
         case index(Int)
+        /// No tags: tokens only (input to be tagged); a sentence's `tags` then repeat its tokens.
+        case none
     }
 
     /// The file read, as named in errors.
@@ -62,6 +64,7 @@ public struct CoNLLReader: Sendable {
             switch tagColumn {
             case .last: tag = columns - 1
             case .index(let index): tag = index
+            case .none: tag = tokenColumn
             }
             let sentence = CoNLLSentence(rows: rows, lineNumbers: lineNumbers, tokenColumn: tokenColumn,
                                          tagColumn: tag, documentStart: documentStart)
@@ -112,6 +115,9 @@ public struct CoNLLReader: Sendable {
         case .index(let tag):
             needed = max(tokenColumn, tag) + 1
             tagDescription = "the tag in column \(tag)"
+        case .none:
+            needed = tokenColumn + 1
+            tagDescription = "no tag"
         }
         guard count < needed else { return }
         throw DataError(path: path, line: number,
