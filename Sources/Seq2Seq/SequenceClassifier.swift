@@ -41,15 +41,9 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
             var identity = Matrix<Scalar>(rows: V, cols: V)
             for v in 0..<V { identity[v, v] = 1 }
             embedding = Embedding(table: identity, paddingIndex: 0, name: "embedding.weight", frozen: true)
-        } else if var table = pretrainedTable {
-            precondition(table.rows == V && table.cols == D,
-                         "pretrained table (\(table.rows), \(table.cols)), configuration says (\(V), \(D))")
-            for j in 0..<D { table[0, j] = 0 }
-            embedding = Embedding(table: table, paddingIndex: 0, name: "embedding.weight", frozen: freezeEmbedding)
         } else {
-            embedding = Embedding(vocabularySize: V, dimension: D, paddingIndex: 0, name: "embedding.weight",
-                                  generator: &generator)
-            embedding.isFrozen = freezeEmbedding
+            embedding = Embedding(vocabularySize: V, dimension: D, pretrained: pretrainedTable, frozen: freezeEmbedding,
+                                  name: "embedding.weight", generator: &generator)
         }
         encoder = RecurrentEncoder(configuration: configuration.encoder, prefix: "encoder.", generator: &generator)
         output = Linear(inputSize: encoder.outputSize, outputSize: configuration.classes, prefix: "output.",

@@ -41,16 +41,8 @@ public final class SequenceTagger<Scalar: TensorScalar>: ParameterOwner {
         if let problem = configuration.problem { preconditionFailure("tagger configuration: \(problem)") }
         let (V, D) = (configuration.vocabularySize, configuration.embeddingDimension)
         self.configuration = configuration
-        if var table = pretrainedTable {
-            precondition(table.rows == V && table.cols == D,
-                         "pretrained table (\(table.rows), \(table.cols)), configuration says (\(V), \(D))")
-            for j in 0..<D { table[0, j] = 0 }
-            embedding = Embedding(table: table, paddingIndex: 0, name: "embedding.weight", frozen: freezeEmbedding)
-        } else {
-            embedding = Embedding(vocabularySize: V, dimension: D, paddingIndex: 0, name: "embedding.weight",
-                                  generator: &generator)
-            embedding.isFrozen = freezeEmbedding
-        }
+        embedding = Embedding(vocabularySize: V, dimension: D, pretrained: pretrainedTable, frozen: freezeEmbedding,
+                              name: "embedding.weight", generator: &generator)
         characters = configuration.characterEncoder.map {
             CharacterFeatures(vocabularySize: configuration.characterVocabularySize, encoder: $0, prefix: "chars.",
                               generator: &generator)
