@@ -42,9 +42,7 @@ public final class SentimentModel {
 
     /// Writes the model to `path` atomically. `dtype` F16 halves the file; values are rounded.
     public func write(to path: String, provenance: Provenance, dtype: SafeTensors.DType = .f32) throws {
-        let tensors = network.parameters.map {
-            SafeTensors.Tensor(name: $0.name, shape: $0.shape, dtype: dtype, values: Matrix<Float>($0.value))
-        }
+        let tensors = SafeTensors(parameters: network.parameters, dtype: dtype).tensors
         try ModelFile(task: .sentiment, configuration: configuration, provenance: provenance, tensors: tensors)
             .write(to: path)
     }

@@ -54,7 +54,7 @@ public struct SentimentTraining {
     public static let maximumOneHotWidth = 10_000
 
     /// The checkpoint file of a run writing `outputPath`.
-    public var checkpointPath: String { outputPath + ".checkpoint" }
+    public var checkpointPath: String { TrainingData.checkpointPath(for: outputPath) }
 
     /// Settings as recorded in the model's provenance, by option name.
     var settingsRecord: [String: String] {

@@ -52,9 +52,7 @@ public final class TaggerModel {
     }
 
     public func write(to path: String, provenance: Provenance, dtype: SafeTensors.DType = .f32) throws {
-        let tensors = parameters.map {
-            SafeTensors.Tensor(name: $0.name, shape: $0.shape, dtype: dtype, values: Matrix<Float>($0.value))
-        }
+        let tensors = SafeTensors(parameters: parameters, dtype: dtype).tensors
         try ModelFile(task: .tagger, configuration: configuration, provenance: provenance, tensors: tensors).write(to: path)
     }
 

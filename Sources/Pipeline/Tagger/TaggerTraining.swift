@@ -46,7 +46,7 @@ public struct TaggerTraining {
     }
 
     /// The checkpoint file of a run writing `outputPath`.
-    public var checkpointPath: String { outputPath + ".checkpoint" }
+    public var checkpointPath: String { TrainingData.checkpointPath(for: outputPath) }
 
     var settingsRecord: [String: String] {
         ["token-column": String(tokenColumn), "tag-column": "\(tagColumn)", "data-scheme": dataScheme?.rawValue ?? "detect",

@@ -59,6 +59,9 @@ enum TrainingData {
         return SHA256.hexDigest(try encoder.encode(provenance))
     }
 
+    /// The checkpoint file of a run writing the model `outputPath`: beside it, `.checkpoint` added.
+    static func checkpointPath(for outputPath: String) -> String { outputPath + ".checkpoint" }
+
     /// Runs the trainer with the settings every task shares; `write` saves the model with the
     /// provenance of the improving epoch whenever the dev score improves.
     static func train<Model: TrainableModel>(
@@ -68,7 +71,7 @@ enum TrainingData {
         write: @escaping (Provenance) throws -> Void
     ) throws -> Trainer<Model>.Result {
         let trainer = Trainer(model: model, options: options, train: train, dev: dev, progress: progress)
-        trainer.checkpointPath = outputPath + ".checkpoint"
+        trainer.checkpointPath = checkpointPath(for: outputPath)
         trainer.checkpointMinutes = checkpointMinutes
         trainer.checkpointEveryBatches = checkpointEveryBatches
         trainer.stopAfterBatches = stopAfterBatches
