@@ -7,9 +7,9 @@ import Darwin
 /// Replaces a file all at once: writes to a temporary file in the same directory, syncs it, then
 /// renames it over the destination, so readers (and a crash or error midway) never see a
 /// half-written file. On failure the temporary file is removed and the destination is untouched.
-enum AtomicFileWriter {
+public enum AtomicFileWriter {
     /// Writes `bytes` to `path` atomically. Errors name `path`, never the temporary file.
-    static func write(_ bytes: [UInt8], to path: String) throws(TokenizeError) {
+    public static func write(_ bytes: [UInt8], to path: String) throws(TokenizeError) {
         let (writer, temporary) = try createTemporary(for: path)
         do {
             writer.buffer = bytes

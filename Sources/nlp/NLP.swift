@@ -10,6 +10,7 @@ struct NLP: ParsableCommand {
             VocabCommand.self,
             TrainCommand.self,
             ClassifyCommand.self,
+            TranslateCommand.self,
             TagCommand.self,
             EvalCommand.self,
             BenchCommand.self,

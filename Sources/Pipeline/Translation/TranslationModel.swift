@@ -1,0 +1,148 @@
+import Foundation
+import Seq2Seq
+import Tensor
+import Tokenize
+
+/// A translator from one language to another: its subword pipeline, vocabularies and attention
+/// encoder-decoder (`Translator`). One model file holds all of it.
+///
+/// ```swift
+/// let model = try TranslationModel(contentsOf: "models/translate-en-de.safetensors")
+/// model.translate(["A man is riding a bike."])[0][0].text   // "Ein Mann fährt Fahrrad."
+/// ```
+public final class TranslationModel {
+    public let configuration: TranslationConfiguration
+    public let network: Translator<Float>
+    /// The provenance read from the model file (nil for a model built in memory).
+    public private(set) var provenance: Provenance?
+    /// Label smoothing ε of the training loss.
+    public var labelSmoothing = 0.0
+    /// Sentences decoded together when scoring the dev set.
+    public var evaluationBatchSize = 64
+
+    public init(configuration: TranslationConfiguration, network: Translator<Float>) {
+        precondition(configuration.network == network.configuration, "network built from another configuration")
+        self.configuration = configuration
+        self.network = network
+    }
+
+    /// Loads a model file, checking its format, version, task, checksums and that its tensors fit
+    /// its configuration; every problem is a thrown error naming the file.
+    public convenience init(contentsOf path: String) throws {
+        let file = try ModelFile.read(from: path, expecting: .translate)
+        let configuration = try file.decodeConfiguration(TranslationConfiguration.self, path: path)
+        if let problem = configuration.problem { throw DataError(path: path, "unusable model configuration: \(problem)") }
+        try configuration.subword.tokenize.checkUsable(modelPath: path)
+        var generator = SeededGenerator(seed: 0)
+        let network = Translator<Float>(configuration: configuration.network, generator: &generator)
+        try SafeTensors(tensors: file.tensors).assign(to: network.parameters, path: path)
+        self.init(configuration: configuration, network: network)
+        provenance = try? file.decodeProvenance(Provenance.self, path: path)
+    }
+
+    /// Writes the model to `path` atomically. `dtype` F16 halves the file; values are rounded.
+    public func write(to path: String, provenance: Provenance, dtype: SafeTensors.DType = .f32) throws {
+        let tensors = SafeTensors(parameters: network.parameters, dtype: dtype).tensors
+        try ModelFile(task: .translate, configuration: configuration, provenance: provenance, tensors: tensors)
+            .write(to: path)
+    }
+
+    /// The source pieces of `text` and their ids.
+    public func source(_ text: String) -> (pieces: [String], ids: [Int]) {
+        let pieces = configuration.subword.pieces(of: text)
+        return (pieces, configuration.sourceEncode(pieces))
+    }
+
+    /// The target ids of `text` (training).
+    func targetIDs(_ text: String) -> [Int] { configuration.targetEncode(configuration.subword.pieces(of: text)) }
+
+    /// Translates each text; returns up to `options.nBest` translations per text, best first, in
+    /// input order. A text with no tokens translates to the empty text.
+    public func translate(_ texts: [String], options: TranslationSearchOptions = TranslationSearchOptions()) -> [[Translation]] {
+        precondition(options.problem == nil, options.problem ?? "")
+        let sources = texts.map(source)
+        var results = [[Translation]](repeating: [], count: texts.count)
+        let nonEmpty = sources.indices.filter { !sources[$0].ids.isEmpty }
+        for index in sources.indices where sources[index].ids.isEmpty {
+            results[index] = [Translation(text: "", score: 0, logProbability: 0, sourcePieces: [], targetPieces: [], alignments: [])]
+        }
+        let batches = BatchPlan.inferenceBatches(lengths: nonEmpty.map { sources[$0].ids.count }, batchSize: options.batchSize)
+        for batch in batches {
+            let indices = batch.map { nonEmpty[$0] }
+            let ids = indices.map { sources[$0].ids }
+            let limits = ids.map { Int((Double($0.count) * options.maximumLengthRatio).rounded(.up)) + 5 }
+            let found: [[TranslationHypothesis]] = options.beam == 1
+                ? network.greedy(ids, maximumLengths: limits).map { [$0] }
+                : network.beamSearch(ids, beam: options.beam, nBest: options.nBest, maximumLengths: limits,
+                                     lengthNormalization: options.lengthNormalization)
+            for (index, hypotheses) in zip(indices, found) {
+                results[index] = hypotheses.map { translation($0, source: sources[index].pieces, options: options) }
+            }
+        }
+        return results
+    }
+
+    func translation(_ hypothesis: TranslationHypothesis, source: [String], options: TranslationSearchOptions) -> Translation {
+        let vocabulary = configuration.targetEncode.vocabulary
+        var pieces: [String] = []
+        for (position, id) in hypothesis.ids.enumerated() {
+            if id == Vocabulary.unknownID && options.replaceUnknown {
+                let weights = hypothesis.alignments[position]
+                let attended = weights.indices.max { weights[$0] < weights[$1] } ?? 0
+                pieces.append(source[attended])
+            } else {
+                pieces.append(vocabulary.token(at: id))
+            }
+        }
+        return Translation(text: configuration.subword.text(from: pieces), score: hypothesis.score,
+                           logProbability: hypothesis.logProbability, sourcePieces: source, targetPieces: pieces,
+                           alignments: hypothesis.alignments)
+    }
+
+    /// Corpus BLEU and chrF (sacreBLEU's defaults) of the model's translations of `sources`
+    /// against `references`; returns the translations too.
+    public func evaluate(sources: [String], references: [String], options: TranslationSearchOptions)
+        -> (bleu: BLEUScore, chrF: ChrFScore, translations: [String])
+    {
+        precondition(sources.count == references.count, "one reference per source")
+        let hypotheses = translate(sources, options: options).map { $0.first?.text ?? "" }
+        return (BLEUScore.corpus(hypotheses: hypotheses, references: references),
+                ChrFScore.corpus(hypotheses: hypotheses, references: references), hypotheses)
+    }
+}
+
+extension TranslationModel: TrainableModel {
+    /// A training pair: source and target ids, and the target text BLEU compares with.
+    public struct Example: Sendable {
+        public var source: [Int]
+        public var target: [Int]
+        public var sourceText: String
+        public var reference: String
+    }
+
+    public var parameters: [Parameter<Float>] { network.parameters }
+
+    public var generatorStates: [[UInt64]] {
+        get { network.generatorStates }
+        set { network.generatorStates = newValue }
+    }
+
+    /// Target pieces and `</s>`: what the loss counts and batches group by.
+    public func length(of example: Example) -> Int { example.target.count + 1 }
+
+    public func trainingStep(_ batch: [Example]) -> (lossSum: Double, count: Int) {
+        network.loss(sources: batch.map(\.source), targets: batch.map(\.target), labelSmoothing: labelSmoothing,
+                     training: true, computeGradients: true)
+    }
+
+    /// Dev BLEU of greedy translations (fast enough to run every epoch).
+    public func evaluate(_ examples: [Example]) -> Evaluation {
+        var options = TranslationSearchOptions()
+        options.beam = 1
+        options.batchSize = evaluationBatchSize
+        let sources = examples.map(\.sourceText), references = examples.map(\.reference)
+        let (bleu, chrF, _) = evaluate(sources: sources, references: references, options: options)
+        return Evaluation(metricName: "bleu", metric: bleu.score,
+                          summary: String(format: "BLEU %.2f, chrF %.2f (greedy)", bleu.score, chrF.score))
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import Seq2Seq
+import Tensor
+import Tokenize
+
+/// Trains a `TranslationModel` from a parallel corpus: reads and checks the pairs, learns a joint
+/// byte-pair encoding and the two vocabularies of pieces, builds the network, and runs the
+/// `Trainer` with dev BLEU (greedy) as the early-stopping metric, writing the best model to
+/// `outputPath` whenever dev BLEU improves.
+public struct TranslationTraining {
+    /// Where a corpus comes from: two line-aligned files, or one TAB-separated file.
+    public enum CorpusFiles: Equatable, Sendable {
+        case aligned(source: String, target: String)
+        case tabSeparated(path: String, sourceColumn: Int, targetColumn: Int)
+
+        var paths: [(role: String, path: String)] {
+            switch self {
+            case .aligned(let source, let target): [("source", source), ("target", target)]
+            case .tabSeparated(let path, _, _): [("pairs", path)]
+            }
+        }
+
+        func read(_ options: ParallelCorpusOptions) throws -> ParallelCorpus {
+            switch self {
+            case .aligned(let source, let target): try ParallelCorpus(source: source, target: target, options: options)
+            case .tabSeparated(let path, let s, let t): try ParallelCorpus(tsv: path, sourceColumn: s, targetColumn: t, options: options)
+            }
+        }
+    }
+
+    public var train: CorpusFiles
+    /// Without dev files, `devFraction` of the training pairs (seeded) are held out as dev.
+    public var dev: CorpusFiles?
+    public var devFraction = 0.05
+    public var corpus = ParallelCorpusOptions(maximumWords: 100, policy: .fail)
+    public var outputPath: String
+    public var tokenize = TokenizeStage()
+    /// Merges of the joint byte-pair encoding.
+    public var merges = 8000
+    /// Pieces seen fewer times in training go to `<unk>`.
+    public var minCount = 1
+    public var embeddingDimension = 256
+    public var encoder = EncoderConfiguration(cell: .gru, inputSize: 256, hiddenSize: 256, layers: 1,
+                                              bidirectional: true, merge: .concat, dropout: 0)
+    public var decoderHiddenSize = 512
+    public var attention = AttentionScore.additive
+    public var attentionSize = 512
+    public var dropout = 0.3
+    public var labelSmoothing = 0.1
+    public var training: TrainingOptions = {
+        var options = TrainingOptions()
+        options.batchSize = 64
+        options.epochs = 20
+        options.patience = 3
+        options.learningRateDecay = 0.5
+        return options
+    }()
+    public var saveDType = SafeTensors.DType.f32
+    public var checkpointMinutes = 10.0
+    public var checkpointEveryBatches: Int?
+
+    public init(train: CorpusFiles, dev: CorpusFiles?, outputPath: String) {
+        self.train = train
+        self.dev = dev
+        self.outputPath = outputPath
+    }
+
+    /// The checkpoint file of a run writing `outputPath`.
+    public var checkpointPath: String { TrainingData.checkpointPath(for: outputPath) }
+
+    var settingsRecord: [String: String] {
+        ["merges": String(merges), "min-count": String(minCount), "embedding-dim": String(embeddingDimension),
+         "cell": encoder.cell.rawValue, "layers": String(encoder.layers), "hidden": String(encoder.hiddenSize),
+         "bidirectional": String(encoder.bidirectional), "layer-dropout": String(encoder.dropout),
+         "decoder-hidden": String(decoderHiddenSize), "attention": attention.rawValue,
+         "attention-size": String(attentionSize), "dropout": String(dropout), "label-smoothing": String(labelSmoothing),
+         "max-words": corpus.maximumWords.map(String.init) ?? "-", "on-bad-pair": corpus.policy.rawValue,
+         "tokenizer": tokenize.method.rawValue, "case": tokenize.normalize.caseMapping.rawValue,
+         "normalize": tokenize.normalize.form.rawValue, "save-dtype": saveDType.rawValue,
+         "dev-fraction": dev == nil ? String(devFraction) : "-"]
+    }
+
+    /// Trains; `resume` continues from the checkpoint beside the output. Progress goes to `progress`.
+    @discardableResult
+    public func run(resume: Bool = false, progress: TrainingProgress,
+                    stopAfterBatches: Int? = nil) throws -> Trainer<TranslationModel>.Result {
+        if let problem = training.problem { throw DataError(path: outputPath, problem) }
+        if merges < 0 { throw DataError(path: outputPath, "--merges must be 0 or more") }
+        try TrainingData.checkWritable(outputPath)
+        try tokenize.checkUsable(modelPath: outputPath)
+        var files: [Provenance.DataFile] = []
+        for (role, path) in train.paths { files.append(.init(role: "train-" + role, path: path, sha256: try SHA256.hexDigest(ofFile: path))) }
+        let trainCorpus = try train.read(corpus)
+        if let summary = trainCorpus.skippedSummary() { progress.line(summary) }
+        var trainPairs = trainCorpus.pairs, devPairs: [SentencePair]
+        if let dev {
+            for (role, path) in dev.paths { files.append(.init(role: "dev-" + role, path: path, sha256: try SHA256.hexDigest(ofFile: path))) }
+            let devCorpus = try dev.read(corpus)
+            if let summary = devCorpus.skippedSummary() { progress.line(summary) }
+            devPairs = devCorpus.pairs
+        } else {
+            (trainPairs, devPairs) = try TrainingData.holdOut(trainPairs, fraction: devFraction, seed: training.seed,
+                                                              path: train.paths[0].path, progress: progress, what: "pairs")
+        }
+        guard !trainPairs.isEmpty, !devPairs.isEmpty else {
+            throw DataError(path: train.paths[0].path, "no usable sentence pairs")
+        }
+
+        let clock = ContinuousClock(), start = clock.now
+        let subword = SubwordStage(learning: merges, from: trainPairs.map(\.source) + trainPairs.map(\.target),
+                                   tokenize: tokenize)
+        let sourcePieces = trainPairs.map { subword.pieces(of: $0.source) }
+        let targetPieces = trainPairs.map { subword.pieces(of: $0.target) }
+        func vocabulary(_ sentences: [[String]]) -> Vocabulary {
+            var builder = VocabularyBuilder()
+            for pieces in sentences { builder.add(contentsOf: pieces) }
+            return builder.build(minimumCount: minCount, maximumSize: nil)
+        }
+        let sourceEncode = EncodeStage(vocabulary: vocabulary(sourcePieces))
+        let targetEncode = EncodeStage(vocabulary: vocabulary(targetPieces))
+        progress.line("byte-pair encoding: \(subword.encoding.count) merges, vocabularies \(sourceEncode.vocabulary.count) "
+                      + "source and \(targetEncode.vocabulary.count) target pieces (\(clock.now - start))")
+
+        var encoderConfiguration = encoder
+        encoderConfiguration.inputSize = embeddingDimension
+        let networkConfiguration = TranslatorConfiguration(
+            sourceVocabularySize: sourceEncode.vocabulary.count, targetVocabularySize: targetEncode.vocabulary.count,
+            embeddingDimension: embeddingDimension, encoder: encoderConfiguration, decoderHiddenSize: decoderHiddenSize,
+            attention: attention, attentionSize: attentionSize, dropout: dropout)
+        if let problem = networkConfiguration.problem { throw DataError(path: outputPath, problem) }
+        var generator = SeededGenerator(seed: training.seed)
+        let network = Translator<Float>(configuration: networkConfiguration, generator: &generator)
+        let configuration = TranslationConfiguration(subword: subword, sourceEncode: sourceEncode,
+                                                     targetEncode: targetEncode, network: networkConfiguration)
+        let model = TranslationModel(configuration: configuration, network: network)
+        model.labelSmoothing = labelSmoothing
+
+        func example(_ pair: SentencePair, source: [String]? = nil, target: [String]? = nil) -> TranslationModel.Example? {
+            let sourceIDs = sourceEncode(source ?? subword.pieces(of: pair.source))
+            let targetIDs = targetEncode(target ?? subword.pieces(of: pair.target))
+            guard !sourceIDs.isEmpty else { return nil }
+            return .init(source: sourceIDs, target: targetIDs, sourceText: pair.source, reference: pair.target)
+        }
+        let trainExamples = trainPairs.indices.compactMap { example(trainPairs[$0], source: sourcePieces[$0], target: targetPieces[$0]) }
+        let devExamples = devPairs.compactMap { example($0) }
+        let parameterCount = network.parameters.reduce(0) { $0 + $1.value.count }
+        let targetTokens = trainExamples.reduce(0) { $0 + $1.target.count + 1 }
+        progress.line("\(trainExamples.count) training pairs (\(targetTokens) target pieces) and \(devExamples.count) dev pairs, "
+                      + "\(parameterCount) parameters")
+
+        let provenance = Provenance(data: files, training: training, settings: settingsRecord)
+        return try TrainingData.train(
+            model, train: trainExamples, dev: devExamples, options: training, provenance: provenance, outputPath: outputPath,
+            checkpointMinutes: checkpointMinutes, checkpointEveryBatches: checkpointEveryBatches,
+            stopAfterBatches: stopAfterBatches, resume: resume, progress: progress
+        ) { try model.write(to: outputPath, provenance: $0, dtype: saveDType) }
+    }
+}

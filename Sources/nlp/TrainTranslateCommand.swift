@@ -1,0 +1,161 @@
+import ArgumentParser
+import Pipeline
+import Seq2Seq
+import Tensor
+
+extension AttentionScore: ExpressibleByArgument {}
+extension ParallelCorpusOptions.ProblemPolicy: ExpressibleByArgument {}
+
+/// `nlp train translate`: an attention encoder-decoder from a parallel corpus.
+struct TrainTranslateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "translate",
+        abstract: "Train a translation model (attention encoder-decoder) on a parallel corpus.",
+        discussion: """
+            The corpus is two line-aligned files (--src, --tgt), or one TAB-separated file (--tsv, \
+            e.g. the Tatoeba/Anki files; --src-column and --tgt-column pick the columns). Pairs with \
+            an empty side or more than --max-words words stop training with their file and line, \
+            or are skipped with --on-bad-pair skip. A joint byte-pair encoding (--merges) is learned \
+            on both sides of the training data. Dev BLEU (greedy decoding, sacreBLEU's defaults) is \
+            measured after each epoch; the best model is kept and training stops after --patience \
+            epochs without a better one.
+
+            Example (the default English-German model):
+              $ nlp train translate --src multi30k/raw/train.en --tgt multi30k/raw/train.de \\
+                  --dev-src multi30k/raw/val.en --dev-tgt multi30k/raw/val.de -o translate-en-de.safetensors
+            """)
+
+    @Option(help: ArgumentHelp("Training source sentences, one a line.", valueName: "file"))
+    var src: String?
+
+    @Option(help: ArgumentHelp("Training target sentences, line-aligned with --src.", valueName: "file"))
+    var tgt: String?
+
+    @Option(help: ArgumentHelp("Training pairs as one TAB-separated file (instead of --src/--tgt).", valueName: "file"))
+    var tsv: String?
+
+    @Option(help: ArgumentHelp("Dev source sentences.", valueName: "file"))
+    var devSrc: String?
+
+    @Option(help: ArgumentHelp("Dev target sentences.", valueName: "file"))
+    var devTgt: String?
+
+    @Option(help: ArgumentHelp("Dev pairs as one TAB-separated file.", valueName: "file"))
+    var devTsv: String?
+
+    @Option(help: "Column of the source in TAB-separated files (from 1).")
+    var srcColumn = 1
+
+    @Option(help: "Column of the target in TAB-separated files (from 1).")
+    var tgtColumn = 2
+
+    @Option(help: "Without dev files, hold out this fraction of the training pairs as dev.")
+    var devFraction = 0.05
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Where to write the model.", valueName: "model"))
+    var output: String
+
+    @Option(help: "A pair with a side longer than this many words is a bad pair (0: no limit).")
+    var maxWords = 100
+
+    @Option(help: "What to do with a bad pair: fail or skip.")
+    var onBadPair = ParallelCorpusOptions.ProblemPolicy.fail
+
+    @Option(help: "Merges of the joint byte-pair encoding (0: characters only).")
+    var merges = 8000
+
+    @Option(help: "Keep subword pieces seen at least this often in training.")
+    var minCount = 1
+
+    @Option(help: "Width of the source and target embeddings.")
+    var embeddingDim = 256
+
+    @Option(help: "Recurrent cell of encoder and decoder: rnn_tanh, rnn_relu, lstm or gru.")
+    var cell = CellKind.gru
+
+    @Option(help: "Stacked encoder layers.")
+    var layers = 1
+
+    @Option(help: "Encoder hidden units per direction.")
+    var hidden = 256
+
+    @Flag(inversion: .prefixedNo, help: "Read the source in both directions.")
+    var bidirectional = true
+
+    @Option(help: "Decoder hidden units.")
+    var decoderHidden = 512
+
+    @Option(help: "Attention score: additive (Bahdanau), dot or general (Luong).")
+    var attention = AttentionScore.additive
+
+    @Option(help: "Width of additive attention's hidden layer.")
+    var attentionSize = 512
+
+    @Option(help: "Dropout on embeddings and decoder outputs.")
+    var dropout = 0.3
+
+    @Option(help: "Dropout between stacked encoder layers.")
+    var layerDropout = 0.0
+
+    @Option(help: "Label smoothing of the training loss.")
+    var labelSmoothing = 0.1
+
+    @Option(help: "Weights in the model file: f32, or f16 (half the size).")
+    var saveDtype = TrainingFileArguments.SaveDType.f32
+
+    @OptionGroup var training: TrainingArguments
+
+    func validate() throws {
+        if tsv != nil && (src != nil || tgt != nil) { throw ValidationError("give --src and --tgt, or --tsv, not both") }
+        if tsv == nil && (src == nil || tgt == nil) { throw ValidationError("give the training corpus: --src FILE --tgt FILE, or --tsv FILE") }
+        if devTsv != nil && (devSrc != nil || devTgt != nil) { throw ValidationError("give --dev-src and --dev-tgt, or --dev-tsv, not both") }
+        if (devSrc == nil) != (devTgt == nil) { throw ValidationError("--dev-src and --dev-tgt go together") }
+        if srcColumn < 1 || tgtColumn < 1 || srcColumn == tgtColumn {
+            throw ValidationError("--src-column and --tgt-column must be different columns, counting from 1")
+        }
+        if !(devFraction > 0 && devFraction < 1) { throw ValidationError("--dev-fraction must be in (0, 1)") }
+        if maxWords < 0 { throw ValidationError("--max-words must be 0 (no limit) or more") }
+        if merges < 0 { throw ValidationError("--merges must be 0 or more") }
+        if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
+        for (name, value) in [("--embedding-dim", embeddingDim), ("--layers", layers), ("--hidden", hidden),
+                              ("--decoder-hidden", decoderHidden), ("--attention-size", attentionSize)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1")
+        }
+        for (name, value) in [("--dropout", dropout), ("--layer-dropout", layerDropout), ("--label-smoothing", labelSmoothing)]
+        where !(value >= 0 && value < 1) {
+            throw ValidationError("\(name) must be in [0, 1)")
+        }
+        if attention == .dot && decoderHidden != (bidirectional ? 2 : 1) * hidden {
+            throw ValidationError("--attention dot needs --decoder-hidden equal to the encoder output width (\((bidirectional ? 2 : 1) * hidden))")
+        }
+    }
+
+    func run() throws {
+        let train: TranslationTraining.CorpusFiles = tsv.map { .tabSeparated(path: $0, sourceColumn: srcColumn, targetColumn: tgtColumn) }
+            ?? .aligned(source: src!, target: tgt!)
+        var dev: TranslationTraining.CorpusFiles?
+        if let devTsv { dev = .tabSeparated(path: devTsv, sourceColumn: srcColumn, targetColumn: tgtColumn) }
+        if let devSrc, let devTgt { dev = .aligned(source: devSrc, target: devTgt) }
+        var settings = TranslationTraining(train: train, dev: dev, outputPath: output)
+        settings.devFraction = devFraction
+        settings.corpus = ParallelCorpusOptions(maximumWords: maxWords == 0 ? nil : maxWords, policy: onBadPair)
+        settings.merges = merges
+        settings.minCount = minCount
+        settings.embeddingDimension = embeddingDim
+        settings.encoder = EncoderConfiguration(cell: cell, inputSize: embeddingDim, hiddenSize: hidden, layers: layers,
+                                                bidirectional: bidirectional, merge: .concat, dropout: layerDropout)
+        settings.decoderHiddenSize = decoderHidden
+        settings.attention = attention
+        settings.attentionSize = attentionSize
+        settings.dropout = dropout
+        settings.labelSmoothing = labelSmoothing
+        settings.training = training.options
+        settings.saveDType = saveDtype == .f16 ? .f16 : .f32
+        settings.checkpointMinutes = training.checkpointMinutes
+        settings.checkpointEveryBatches = training.checkpointEveryBatches
+        let progress = training.progress
+        let result = try settings.run(resume: training.resume, progress: progress)
+        progress.line("\(output): best dev \(result.best.summary) at epoch \(result.bestEpoch) of \(result.epochsRun)"
+                      + (result.stoppedEarly ? " (stopped early)" : ""))
+    }
+}

@@ -1,0 +1,148 @@
+import ArgumentParser
+import Foundation
+import Pipeline
+import Tensor
+import Tokenize
+
+/// `nlp translate`: one translation a line.
+struct TranslateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "translate",
+        abstract: "Translate sentences (English to German by default).",
+        discussion: """
+            Translates the SENTENCEs given as arguments, or else each line of the files given with \
+            --input (standard input when none), and writes one translation a line, in input order. \
+            With --n-best N, N lines per sentence (best first). With --json, one JSON object per \
+            sentence: source, translations (text, score, log-probability, source and target \
+            pieces, attention alignments). --attention FILE.svg draws the alignment of the first \
+            sentence's best translation.
+
+            Without --model the English-German model models/translate-en-de.safetensors is used.
+
+            Example:
+              $ nlp translate "A man is riding a bike."
+            """)
+
+    @Option(help: ArgumentHelp("The model file (default: models/translate-en-de.safetensors).", valueName: "model"))
+    var model: String?
+
+    @Option(name: .customLong("input"), help: ArgumentHelp("Read sentences from this file, one a line (repeatable).", valueName: "file"))
+    var inputs: [String] = []
+
+    @Option(help: "Beam size (1: greedy search).")
+    var beam = 5
+
+    @Option(help: "Translations to print per sentence (at most the beam size).")
+    var nBest = 1
+
+    @Option(help: "A translation has at most ratio × source pieces + 5 pieces.")
+    var maxLengthRatio = 2.0
+
+    @Option(help: "Length normalisation α: hypotheses are ranked by log p / length^α.")
+    var lengthPenalty = 1.0
+
+    @Flag(inversion: .prefixedNo, help: "Replace unknown output words by the source word they attend to most.")
+    var replaceUnknown = true
+
+    @Flag(help: "One JSON object per sentence.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Write an SVG heatmap of the first sentence's attention to this file.", valueName: "file.svg"))
+    var attention: String?
+
+    @Option(help: "Sentences decoded together.")
+    var batchSize = 32
+
+    @Option(help: "Threads for the network.")
+    var threads = 2
+
+    @Argument(help: ArgumentHelp("Sentences to translate (else --input files or standard input).", valueName: "sentence"))
+    var sentences: [String] = []
+
+    static let defaultModelName = "translate-en-de.safetensors"
+    static let chunkLines = 1024
+
+    var searchOptions: TranslationSearchOptions {
+        var options = TranslationSearchOptions()
+        options.beam = beam
+        options.nBest = nBest
+        options.maximumLengthRatio = maxLengthRatio
+        options.lengthNormalization = lengthPenalty
+        options.replaceUnknown = replaceUnknown
+        options.batchSize = batchSize
+        return options
+    }
+
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let problem = searchOptions.problem { throw ValidationError(problem) }
+        if !sentences.isEmpty && !inputs.isEmpty { throw ValidationError("give sentences as arguments or --input files, not both") }
+    }
+
+    func run() throws {
+        NumericRuntime.configure(threads: threads)
+        let translator = try TranslationModel(contentsOf: try model ?? DefaultModel.path(Self.defaultModelName))
+        for file in inputs { try LineReader.checkReadable(file) }
+        let options = searchOptions
+        let output = FileHandle.standardOutput
+        var pending: [String] = []
+        var drewAttention = false
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            let results = translator.translate(pending, options: options)
+            var text = ""
+            for (source, translations) in zip(pending, results) {
+                if json {
+                    text += try Self.jsonLine(source: source, translations: translations) + "\n"
+                } else {
+                    for translation in translations { text += translation.text + "\n" }
+                }
+            }
+            if let attention, !drewAttention, let first = results.first?.first {
+                try Self.writeHeatmap(first, to: attention)
+                drewAttention = true
+            }
+            output.write(Data(text.utf8))
+            pending.removeAll(keepingCapacity: true)
+        }
+        if !sentences.isEmpty {
+            pending = sentences
+            try flush()
+            return
+        }
+        for file in inputs.isEmpty ? [nil] : inputs.map(Optional.some) {
+            let reader = try file.map { try LineReader(path: $0) } ?? LineReader(standardInputWithChunkSize: 1 << 16)
+            try reader.forEachLine { bytes, _ in
+                var line = String(decoding: bytes, as: UTF8.self)
+                if line.hasSuffix("\r") { line.removeLast() }
+                pending.append(line)
+                if pending.count >= Self.chunkLines { try flush() }
+            }
+        }
+        try flush()
+    }
+
+    static func writeHeatmap(_ translation: Translation, to path: String) throws {
+        let targets = translation.targetPieces + ["</s>"]
+        let svg = try AttentionHeatmap(sourceTokens: translation.sourcePieces, targetTokens: targets,
+                                       weights: translation.alignments, title: translation.text).svg()
+        try AtomicFileWriter.write(Array(svg.utf8), to: path)
+    }
+
+    static func jsonLine(source: String, translations: [Translation]) throws -> String {
+        struct Line: Encodable {
+            var source: String
+            var translations: [Translation]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let rounded = translations.map { translation in
+            var copy = translation
+            copy.score = (copy.score * 1e4).rounded() / 1e4
+            copy.logProbability = (copy.logProbability * 1e4).rounded() / 1e4
+            copy.alignments = copy.alignments.map { $0.map { ($0 * 1e4).rounded() / 1e4 } }
+            return copy
+        }
+        return String(decoding: try encoder.encode(Line(source: source, translations: rounded)), as: UTF8.self)
+    }
+}
