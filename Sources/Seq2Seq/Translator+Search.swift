@@ -6,8 +6,9 @@ import Tensor
 /// Beam search (batch: all sentences' beams side by side, finished sentences leave the batch):
 /// each step extends the K live hypotheses of a sentence by every word, keeps the 2K best
 /// extensions by log-probability, moves those ending in `</s>` among the best K to the finished list
-/// and the best K others to the next step. A sentence is done when it has K finished hypotheses (or reaches its
-/// maximum length). Finished hypotheses are ranked by the length-normalised score
+/// and the best K others to the next step. A sentence is done when its n-th best finished
+/// hypothesis scores at least what its best live one can still reach (exactly at α = 0, see
+/// `bound`), or at its maximum length. Finished hypotheses are ranked by the length-normalised score
 /// log p / (L + 1)^α (α = 0: raw log-probability; α = 1: per-token average).
 extension Translator {
     /// The best translation of each sentence by always taking the most probable next word.
@@ -63,6 +64,10 @@ extension Translator {
         func normalized(_ logProbability: Double, _ length: Int) -> Double {
             alpha == 0 ? logProbability : logProbability / Double.pow(Double(length), alpha)
         }
+        /// What a live hypothesis of log-probability `logProbability` and `length` tokens can still
+        /// score: at α = 0 its log-probability (exact: it only falls); at α > 0 its score at the
+        /// current length (a heuristic, as Hugging Face's: longer hypotheses divide by more).
+        func bound(_ logProbability: Double, _ length: Int) -> Double { normalized(logProbability, length) }
         var step = 0
         while !active.isEmpty {
             let (logits, nextStates, weights) = decoder.step(words: words, states: states, memory: memory)
@@ -90,7 +95,7 @@ extension Translator {
                     if candidate.word == Self.endID {
                         // Only an ending among the K best counts (as in fairseq): the others are kept
                         // so that K live extensions remain, not to end the search early.
-                        if rank < K && finished[sentence].count < K {
+                        if rank < K {
                             let count = parent.ids.count + 1
                             finished[sentence].append(TranslationHypothesis(
                                 ids: parent.ids, logProbability: candidate.logProbability,
@@ -104,7 +109,10 @@ extension Translator {
                         keptWords.append(candidate.word)
                     }
                 }
-                if finished[sentence].count >= K || last || next.isEmpty {
+                // Done when no live hypothesis can still beat the n-th best finished one.
+                let scores = finished[sentence].map(\.score).sorted(by: >)
+                let bestLive = next.map { bound($0.logProbability, $0.ids.count + 1) }.max() ?? -.infinity
+                if last || next.isEmpty || (scores.count >= nBest && scores[nBest - 1] >= bestLive) {
                     // Done: drop the rows kept for it this step.
                     keptRows.removeLast(next.count)
                     keptWords.removeLast(next.count)

@@ -53,8 +53,8 @@ public final class TranslationModel {
         return (pieces, configuration.sourceEncode(pieces))
     }
 
-    /// The target ids of `text` (training).
-    func targetIDs(_ text: String) -> [Int] { configuration.targetEncode(configuration.subword.pieces(of: text)) }
+    /// The target ids of `text` (training, scoring a reference).
+    public func targetIDs(_ text: String) -> [Int] { configuration.targetEncode(configuration.subword.pieces(of: text)) }
 
     /// Translates each text; returns up to `options.nBest` translations per text, best first, in
     /// input order. A text with no tokens translates to the empty text.

@@ -34,9 +34,6 @@ public struct Adam<Scalar: TensorScalar>: Optimizer {
         self.state = OptimizerState(slotNames: ["exp_avg", "exp_avg_sq"])
     }
 
-    // Trainers hold the optimizer as `any Optimizer<Float>`, whose calls land in the generic body;
-    // this makes that body jump to the Float specialisation.
-    @_specialize(exported: true, where Scalar == Float)
     @inlinable
     public func applySingle(
         value: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeBufferPointer<Scalar>,
@@ -53,7 +50,6 @@ public struct Adam<Scalar: TensorScalar>: Optimizer {
 ///
 /// `slots`: m (n scalars) then v (n scalars). `decoupled`: AdamW's θ ← θ (1 − η λ) before the
 /// update instead of adding λ θ to the gradient.
-@_specialize(exported: true, where Scalar == Float)
 @inlinable
 func adamUpdate<Scalar: TensorScalar>(
     value: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeBufferPointer<Scalar>,

@@ -32,9 +32,6 @@ public struct AdamW<Scalar: TensorScalar>: Optimizer {
         self.state = OptimizerState(slotNames: ["exp_avg", "exp_avg_sq"])
     }
 
-    // Trainers hold the optimizer as `any Optimizer<Float>`, whose calls land in the generic body;
-    // this makes that body jump to the Float specialisation.
-    @_specialize(exported: true, where Scalar == Float)
     @inlinable
     public func applySingle(
         value: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeBufferPointer<Scalar>,

@@ -28,9 +28,6 @@ public struct SGD<Scalar: TensorScalar>: Optimizer {
         self.state = OptimizerState(slotNames: momentum != 0 ? ["momentum_buffer"] : [])
     }
 
-    // Trainers hold the optimizer as `any Optimizer<Float>`, whose calls land in the generic body;
-    // this makes that body jump to the Float specialisation.
-    @_specialize(exported: true, where Scalar == Float)
     @inlinable
     public func applySingle(
         value: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeBufferPointer<Scalar>,
