@@ -70,16 +70,29 @@ public enum TranslatorWorkload {
             states = step.states
             let V = step.logits.cols
             words = step.logits.storage.withUnsafeBufferPointer { z in
-                (0..<sources.count).map { b in
-                    let row = z.baseAddress! + b * V
-                    var best = 0
-                    for v in 1..<V where row[v] > row[best] { best = v }
-                    return best
-                }
+                (0..<sources.count).map { argmax(z.baseAddress! + $0 * V, count: V) }
             }
             chosen += words
         }
         return chosen
+    }
+
+    /// The first index of the largest of `count` values (torch's `argmax`), 8 lanes at a time.
+    static func argmax(_ values: UnsafePointer<Float>, count: Int) -> Int {
+        let body = count - count % 8
+        var maxima = SIMD8<Float>(repeating: -.infinity), indices = SIMD8<Int32>(repeating: -1)
+        for j in stride(from: 0, to: body, by: 8) {
+            let chunk = values.lanes(j, 8), better = chunk .> maxima
+            maxima.replace(with: chunk, where: better)
+            indices.replace(with: SIMD8(repeating: Int32(j)) &+ SIMD8(0, 1, 2, 3, 4, 5, 6, 7), where: better)
+        }
+        var best = -1, largest = -Float.infinity
+        for lane in 0..<8 where indices[lane] >= 0 {
+            let index = Int(indices[lane])
+            if maxima[lane] > largest || (maxima[lane] == largest && index < best) { (best, largest) = (index, maxima[lane]) }
+        }
+        for j in body..<count where best < 0 || values[j] > largest { (best, largest) = (j, values[j]) }
+        return best
     }
 
     /// FLOPs of the matrix products of one forward pass: encoder, keys, bridge, and per decoder step
