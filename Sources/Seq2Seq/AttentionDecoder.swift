@@ -20,6 +20,11 @@ import Tensor
 ///
 ///     xp_t = E[y_{t-1}] W_eᵀ + b_ih + c_t W_cᵀ        hp_t = h_{t-1} W_hhᵀ + b_hh
 ///
+/// The products of each step, and at inference the output layer's, run on weights packed once
+/// (`PackedWeights`): once per `forward` for training; for inference, once and then kept across
+/// calls of `step` until a weight changes (`dnnl_sgemm` would repack the 8000 × 1024 output layer
+/// at every step).
+///
 /// Parameters under `prefix`: `embedding.weight` (V, E) with row 0 `<pad>`, the cell's PyTorch
 /// `nn.GRUCell`/`nn.LSTMCell` names `cell.weight_ih` (G·Hd, E + Dm), `cell.weight_hh`, `cell.bias_ih`,
 /// `cell.bias_hh`, the attention's under `attention.`, and `output.weight` (V, Hd + Dm), `output.bias`.
@@ -37,6 +42,8 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
     public let parameters: [Parameter<Scalar>]
     let dropout: Dropout
     var generator: SeededGenerator
+    /// The packed weights `step` uses, kept while they are current.
+    let inferenceProducts = DerivedValueCache<StepProducts>()
 
     public let hiddenSize: Int
     public let memorySize: Int
@@ -111,26 +118,50 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
         }
     }
 
+    /// The step's weights packed for products with any number of rows: W_q (additive attention),
+    /// the word and context blocks W_e and W_c of W_ih, W_hh, and for inference W_out.
+    struct StepProducts {
+        let query: PackedWeights<Scalar>?
+        let word: PackedWeights<Scalar>
+        let context: PackedWeights<Scalar>
+        let hidden: PackedWeights<Scalar>
+        let output: PackedWeights<Scalar>?
+
+        init(_ decoder: AttentionDecoder, output: Bool) {
+            let (E, inputs) = (decoder.embeddingDimension, decoder.weightIH.value)
+            query = decoder.attention.query.map { PackedWeights($0.weight.value) }
+            word = PackedWeights(inputs, columns: 0..<E)
+            context = PackedWeights(inputs, columns: E..<inputs.cols)
+            hidden = PackedWeights(decoder.weightHH.value)
+            self.output = output ? PackedWeights(decoder.output.weight.value) : nil
+        }
+
+        /// Whether every weight is still the one packed.
+        func isCurrent(for decoder: AttentionDecoder) -> Bool {
+            let inputs = decoder.weightIH.value
+            return word.isSnapshot(of: inputs) && context.isSnapshot(of: inputs)
+                && hidden.isSnapshot(of: decoder.weightHH.value)
+                && (query.map { $0.isSnapshot(of: decoder.attention.query!.weight.value) } ?? true)
+                && (output.map { $0.isSnapshot(of: decoder.output.weight.value) } ?? true)
+        }
+    }
+
     /// The word part of the cell's input projection for every step: E[y] W_eᵀ + b_ih, (N, G·Hd).
-    func wordProjection(_ words: Matrix<Scalar>) -> Matrix<Scalar> {
+    func wordProjection(_ words: Matrix<Scalar>, products: StepProducts) -> Matrix<Scalar> {
         let (N, E, GH) = (words.rows, embeddingDimension, gateWidth)
         var xp = Matrix<Scalar>(uninitializedRows: N, cols: GH)
         for n in 0..<N { xp.storage.replaceSubrange((n * GH)..<((n + 1) * GH), with: biasIH.value.storage) }
         words.storage.withUnsafeBufferPointer { x in
-            weightIH.value.storage.withUnsafeBufferPointer { w in
-                xp.storage.withUnsafeMutableBufferPointer { out in
-                    Scalar.gemm(transposeA: false, transposeB: true, m: N, n: GH, k: E, alpha: 1,
-                                a: x.baseAddress!, lda: E, b: w.baseAddress!, ldb: E + memorySize,
-                                beta: 1, c: out.baseAddress!, ldc: GH)
-                }
+            xp.storage.withUnsafeMutableBufferPointer { out in
+                products.word.product(x.baseAddress!, rows: N, ldx: E, into: out.baseAddress!, ldy: GH, accumulate: true)
             }
         }
         return xp
     }
 
     /// Runs step t of `steps`, whose `xp` rows of step t already hold the word projection.
-    func runStep(_ t: Int, _ steps: inout Steps, memory: Attention<Scalar>.Memory) {
-        let (B, H, SH, GH, Dm, E) = (steps.batch, hiddenSize, stateWidth, gateWidth, memorySize, embeddingDimension)
+    func runStep(_ t: Int, _ steps: inout Steps, memory: Attention<Scalar>.Memory, products: StepProducts) {
+        let (B, H, SH, GH, Dm) = (steps.batch, hiddenSize, stateWidth, gateWidth, memorySize)
         let S = memory.steps, rowsPerThread = Swift.max(1, 4096 / Swift.max(S * memory.keys.cols, GH))
         precondition(memory.batch == B, "memory of \(memory.batch) sentences for a batch of \(B)")
         let cell = self.cell, attention = self.attention
@@ -142,15 +173,12 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
                 }
             }
         }
-        if steps.projected.count > 0 {
+        if let query = products.query {   // W_q h_{t-1}
             let A = steps.projected.cols
             steps.queries.storage.withUnsafeBufferPointer { q in
-                attention.query!.weight.value.storage.withUnsafeBufferPointer { w in
-                    steps.projected.storage.withUnsafeMutableBufferPointer { p in
-                        Scalar.gemm(transposeA: false, transposeB: true, m: B, n: A, k: H, alpha: 1,
-                                    a: q.baseAddress! + t * B * H, lda: H, b: w.baseAddress!, ldb: H,
-                                    beta: 0, c: p.baseAddress! + t * B * A, ldc: A)
-                    }
+                steps.projected.storage.withUnsafeMutableBufferPointer { p in
+                    query.product(q.baseAddress! + t * B * H, rows: B, ldx: H, into: p.baseAddress! + t * B * A, ldy: A,
+                                  accumulate: false)
                 }
             }
         }
@@ -163,8 +191,6 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
         steps.hp.storage.withUnsafeMutableBufferPointer { hpBuffer in
         steps.states.storage.withUnsafeMutableBufferPointer { stateBuffer in
         steps.cellCache.storage.withUnsafeMutableBufferPointer { cacheBuffer in
-        weightIH.value.storage.withUnsafeBufferPointer { wih in
-        weightHH.value.storage.withUnsafeBufferPointer { whh in
             let queries = queryBuffer.baseAddress! + t * B * H
             let projected = projectedBuffer.isEmpty ? nil : projectedBuffer.baseAddress! + t * B * steps.projected.cols
             let weights = weightBuffer.baseAddress! + t * B * S
@@ -182,14 +208,12 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
                                       weights: weights, contexts: c, rows: rows)
                 }
                 // xp_t += c_t W_cᵀ
-                Scalar.gemm(transposeA: false, transposeB: true, m: B, n: GH, k: Dm, alpha: 1,
-                            a: c, lda: Dm, b: wih.baseAddress! + E, ldb: E + Dm, beta: 1, c: xp, ldc: GH)
+                products.context.product(c, rows: B, ldx: Dm, into: xp, ldy: GH, accumulate: true)
                 for b in 0..<B { (contexts + b * OW).update(from: c + b * Dm, count: Dm) }
             }
             // hp_t = b_hh + h_{t-1} W_hhᵀ
             for b in 0..<B { (hp + b * GH).update(from: biasHH.value.storage, count: GH) }
-            Scalar.gemm(transposeA: false, transposeB: true, m: B, n: GH, k: H, alpha: 1,
-                        a: previous, lda: SH, b: whh.baseAddress!, ldb: H, beta: 1, c: hp, ldc: GH)
+            products.hidden.product(previous, rows: B, ldx: SH, into: hp, ldy: GH, accumulate: true)
             Parallel.forEachChunk(B, minimumPerThread: Swift.max(1, 8192 / GH)) { rows in
                 let first = rows.lowerBound
                 cell.forward(xp: xp + first * GH, hp: hp + first * GH, previous: previous + first * SH,
@@ -197,7 +221,7 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
                              batch: rows.count, hidden: H)
             }
             for b in 0..<B { (outputs + b * OW).update(from: next + b * SH, count: H) }
-        }}}}}}}}}}
+        }}}}}}}}
     }
 
     /// What forward keeps for backward.
@@ -222,8 +246,9 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
         let T = inputs.count / B
         let (words, wordMask) = dropout.forward(embedding.forward(inputs), training: training, generator: &generator)
         var steps = Steps(decoder: self, batch: B, steps: T, sourceSteps: memory.steps, initialState: initialState)
-        steps.xp = wordProjection(words)
-        for t in 0..<T { runStep(t, &steps, memory: memory) }
+        let products = StepProducts(self, output: false)
+        steps.xp = wordProjection(words, products: products)
+        for t in 0..<T { runStep(t, &steps, memory: memory, products: products) }
         let (outputs, outputMask) = dropout.forward(steps.outputs, training: training, generator: &generator)
         let logits = output.forward(outputs)
         return (logits, Cache(inputs: inputs, words: words, wordMask: wordMask, steps: steps, outputs: outputs,
@@ -235,11 +260,23 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
     public func step(
         words: [Int], states: Matrix<Scalar>, memory: Attention<Scalar>.Memory
     ) -> (logits: Matrix<Scalar>, states: Matrix<Scalar>, weights: Matrix<Scalar>) {
-        var steps = Steps(decoder: self, batch: words.count, steps: 1, sourceSteps: memory.steps, initialState: states)
-        steps.xp = wordProjection(embedding.forward(words))
-        runStep(0, &steps, memory: memory)
-        let B = words.count
-        return (output.forward(steps.outputs), steps.states.rows(B..<(2 * B)), steps.weights)
+        let products = inferenceProducts.value(isCurrent: { $0.isCurrent(for: self) }) { StepProducts(self, output: true) }
+        let (B, V) = (words.count, output.outputSize)
+        var steps = Steps(decoder: self, batch: B, steps: 1, sourceSteps: memory.steps, initialState: states)
+        steps.xp = wordProjection(embedding.forward(words), products: products)
+        runStep(0, &steps, memory: memory, products: products)
+        // z = o W_outᵀ + b_out
+        var logits = Matrix<Scalar>(uninitializedRows: B, cols: V)
+        logits.storage.withUnsafeMutableBufferPointer { z in
+            if let bias = output.bias {
+                for b in 0..<B { (z.baseAddress! + b * V).update(from: bias.value.storage, count: V) }
+            }
+            steps.outputs.storage.withUnsafeBufferPointer { o in
+                products.output!.product(o.baseAddress!, rows: B, ldx: outputWidth, into: z.baseAddress!, ldy: V,
+                                         accumulate: output.bias != nil)
+            }
+        }
+        return (logits, steps.states.rows(B..<(2 * B)), steps.weights)
     }
 
     /// Backpropagates ∂logits (T·B, V). Adds into the parameters' gradients; returns ∂L/∂initial

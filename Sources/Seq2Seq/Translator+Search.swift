@@ -21,18 +21,16 @@ extension Translator {
         var active = Array(sources.indices), words = [Int](repeating: Self.startID, count: sources.count)
         for step in 0... {
             let (logits, nextStates, weights) = decoder.step(words: words, states: states, memory: memory)
+            let V = logits.cols
             var kept: [Int] = []
-            for (slot, sentence) in active.enumerated() {
-                let logSoftmax = Self.logSoftmax(logits, row: slot)
-                var word = Self.endID
-                if step < maximumLengths[sentence] {
-                    for v in logSoftmax.indices where v != Self.paddingID && v != Self.startID && logSoftmax[v] > logSoftmax[word] {
-                        word = v
-                    }
+            logits.storage.withUnsafeBufferPointer { z in
+                for (slot, sentence) in active.enumerated() {
+                    let row = z.baseAddress! + slot * V
+                    let word = step < maximumLengths[sentence] ? Self.bestWord(row, count: V) : Self.endID
+                    results[sentence].logProbability += Double(row[word]) - Self.logPartition(row, count: V)
+                    results[sentence].alignments.append((0..<sources[sentence].count).map { Float(weights[slot, $0]) })
+                    if word != Self.endID { results[sentence].ids.append(word); kept.append(slot) }
                 }
-                results[sentence].logProbability += logSoftmax[word]
-                results[sentence].alignments.append((0..<sources[sentence].count).map { Float(weights[slot, $0]) })
-                if word != Self.endID { results[sentence].ids.append(word); kept.append(slot) }
             }
             if kept.isEmpty { break }
             if kept.count != active.count { memory = memory.selectingRows(kept) }
@@ -148,14 +146,46 @@ extension Translator {
     static func logSoftmax(_ logits: Matrix<Scalar>, row: Int) -> [Double] {
         let V = logits.cols
         return logits.storage.withUnsafeBufferPointer { z in
-            let base = z.baseAddress! + row * V
-            var maximum = -Double.infinity
-            for v in 0..<V { maximum = Swift.max(maximum, Double(base[v])) }
-            var total = 0.0
-            for v in 0..<V { total += Double.exp(Double(base[v]) - maximum) }
-            let logTotal = maximum + Double.log(total)
+            let base = z.baseAddress! + row * V, logTotal = logPartition(base, count: V)
             return (0..<V).map { Double(base[$0]) - logTotal }
         }
+    }
+
+    /// log Σ_v exp(z_v) of one row of logits z (V): log p(v) = z_v − logPartition. With the row's
+    /// maximum taken out first; 8 lanes at a time, each lane's sum converted to Double at the end.
+    static func logPartition(_ z: UnsafePointer<Scalar>, count V: Int) -> Double {
+        let body = V - V % 8
+        var lanes = SIMD8<Scalar>(repeating: -.infinity)
+        for j in stride(from: 0, to: body, by: 8) { lanes = lanes.laneMaximum(z.lanes(j, 8)) }
+        var maximum = -Scalar.infinity
+        for lane in 0..<8 { maximum = Swift.max(maximum, lanes[lane]) }
+        for v in body..<V { maximum = Swift.max(maximum, z[v]) }
+        let shift = SIMD8(repeating: maximum)
+        var sums = SIMD8<Scalar>()
+        for j in stride(from: 0, to: body, by: 8) { sums += Scalar.exponential(z.lanes(j, 8) - shift) }
+        var total = 0.0
+        for lane in 0..<8 { total += Double(sums[lane]) }
+        for v in body..<V { total += Double(Scalar.exponential(z[v] - maximum)) }
+        return Double(maximum) + Double.log(total)
+    }
+
+    /// Greedy search's next word from a row of logits z (V): the most probable word other than
+    /// `<pad>` and `<s>`; on a tie `</s>`, otherwise the lowest id.
+    static func bestWord(_ z: UnsafePointer<Scalar>, count V: Int) -> Int {
+        // The specials first (`</s>` wins ties), then ids 4… 8 lanes at a time, then the tail.
+        var word = endID, best = z[endID]
+        if z[1] > best { (word, best) = (1, z[1]) }
+        let first = endID + 1, body = first + (V - first) / 8 * 8
+        var maxima = SIMD8<Scalar>(repeating: -.infinity), starts = SIMD8<Scalar>()
+        for j in stride(from: first, to: body, by: 8) { maxima.formMaximum(z.lanes(j, 8), index: Scalar(j), argument: &starts) }
+        var laneWord = -1, laneBest = -Scalar.infinity
+        for lane in 0..<8 {
+            let v = Int(starts[lane]) + lane
+            if maxima[lane] > laneBest || (maxima[lane] == laneBest && v < laneWord) { (laneWord, laneBest) = (v, maxima[lane]) }
+        }
+        if laneBest > best { (word, best) = (laneWord, laneBest) }
+        for v in body..<V where z[v] > best { (word, best) = (v, z[v]) }
+        return word
     }
 
     static func repeatRows(_ matrix: Matrix<Scalar>, _ count: Int) -> Matrix<Scalar> {

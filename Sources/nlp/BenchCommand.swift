@@ -9,8 +9,9 @@ struct BenchCommand: ParsableCommand {
         abstract: "Measure training and inference speed on the PyTorch anchor's workloads.",
         discussion: """
         Runs the workloads of ../shared/bench/torch_anchor.py on the same shapes and prints one JSON \
-        object with the same keys (tokens per second; higher is better), plus the effective GFLOP/s \
-        of each workload next to the machine's measured sgemm peak. Use a release build:
+        object with the same keys (tokens per second, higher is better; *_ms keys are milliseconds, \
+        lower is better), plus the effective GFLOP/s of each workload next to the machine's measured \
+        sgemm peak. Use a release build:
 
           swift build -c release && .build/release/nlp bench
           ../shared/bench/compare.sh        # side by side with PyTorch, as ratios
@@ -19,21 +20,24 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Threads for matrix products (the anchor uses 2).")
     var threads: Int = 2
 
-    @Option(help: "Timed iterations per workload.")
-    var iterations: Int = 8
+    @Option(help: "Timed iterations per workload (default: the anchor's, 5 to 20 depending on the workload).")
+    var iterations: Int?
 
     @Option(help: "Run only the workloads whose key contains this text (e.g. 'infer').")
     var workload: String?
 
     /// The keys this command reports, as `../shared/bench/torch_anchor.py` names them.
-    static let keys = ["lstm_train_tok_s", "bilstm_tag_train_tok_s", "bilstm_tag_infer_tok_s"]
+    static let keys = [
+        "lstm_train_tok_s", "bilstm_tag_train_tok_s", "bilstm_tag_infer_tok_s",
+        "s2s_train_tgt_tok_s", "s2s_greedy_tgt_tok_s", "s2s_greedy_b1_ms",
+    ]
 
     func validate() throws {
         if let workload, !Self.keys.contains(where: { $0.contains(workload) }) {
             throw ValidationError("no workload matches '\(workload)'; the workloads are \(Self.keys.joined(separator: ", "))")
         }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
+        guard (iterations ?? 1) >= 1 else { throw ValidationError("--iterations must be at least 1") }
     }
 
     func run() throws {
@@ -42,11 +46,22 @@ struct BenchCommand: ParsableCommand {
         var details: [String] = []
         let peak = SgemmPeak.measure()
         details.append(String(format: "sgemm peak (1024³): %.1f GFLOP/s", peak))
-        let lm = LanguageModelWorkload.make()
-        let tagger = TaggerWorkload.make()
-        for workload in [lm, tagger.train, tagger.infer] where self.workload.map(workload.key.contains) ?? true {
+        // Models are built only for the workloads asked for.
+        let selected = { (key: String) in self.workload.map(key.contains) ?? true }
+        var workloads: [Workload] = []
+        if selected("lstm_train_tok_s") { workloads.append(LanguageModelWorkload.make()) }
+        if Self.keys[1...2].contains(where: selected) {
+            let tagger = TaggerWorkload.make()
+            workloads += [tagger.train, tagger.infer]
+        }
+        if Self.keys[3...5].contains(where: selected) {
+            let translator = TranslatorWorkload.make()
+            workloads += [translator.train, translator.greedy, translator.greedyBatchOne]
+            details.append("s2s translator: \(translator.parameterCount) parameters (torch_anchor.py's S2S: 15842624)")
+        }
+        for workload in workloads where selected(workload.key) {
             let seconds = workload.secondsPerIteration(iterations: iterations)
-            results.append((workload.key, Double(workload.tokens) / seconds))
+            results.append((workload.key, workload.figure(secondsPerIteration: seconds)))
             details.append(String(format: "%@: %.1f ms/iteration, %.1f GFLOP/s effective (%.0f%% of peak)",
                                   workload.key, seconds * 1000, workload.flops / seconds / 1e9,
                                   100 * workload.flops / seconds / 1e9 / peak))

@@ -87,6 +87,39 @@ final class TranslatorTests: XCTestCase {
         }
     }
 
+    /// In Float, `step` runs on packed copies of the weights kept across calls: its logits equal the
+    /// teacher-forced ones, and after any weight changes (an optimizer step) they follow the new weights.
+    func testFloatStepsFollowWeightChanges() {
+        var generator = SeededGenerator(seed: 6)
+        let model = Translator<Float>(configuration: configuration(.gru, .additive), generator: &generator)
+        let source = sentences([3, 1, 4], vocabulary: sourceVocabulary, generator: &generator)
+        let target = sentences([2, 4, 1], vocabulary: targetVocabulary, generator: &generator)
+        let (inputs, outputs) = Translator<Float>.teacherForcing(target)
+        let B = source.count, T = inputs.count / B
+        func checkSteps(_ label: String) {
+            let (memory, initialState, _) = model.encode(source, training: false)
+            let (logits, _) = model.decoder.forward(inputs: inputs, initialState: initialState, memory: memory, training: false)
+            var states = initialState
+            for t in 0..<T {
+                let step = model.decoder.step(words: Array(inputs[(t * B)..<((t + 1) * B)]), states: states, memory: memory)
+                states = step.states
+                for i in 0..<step.logits.count {
+                    XCTAssertEqual(step.logits.storage[i], logits.storage[t * B * targetVocabulary + i], accuracy: 1e-5, label)
+                }
+            }
+        }
+        checkSteps("initial weights")
+        checkSteps("packed weights reused")
+        var optimizer = Adam<Float>(learningRate: 0.1)
+        for round in 0..<2 {
+            model.zeroGradients()
+            _ = model.loss(sources: source, targets: target, training: true, computeGradients: true)
+            optimizer.step(model.parameters)
+            checkSteps("after optimizer step \(round)")
+        }
+        XCTAssertEqual(outputs.count, inputs.count)
+    }
+
     func testConfigurationProblems() {
         var bad = configuration(.gru, .dot)
         bad.decoderHiddenSize = 5
