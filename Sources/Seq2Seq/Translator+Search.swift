@@ -13,6 +13,8 @@ import Tensor
 extension Translator {
     /// The best translation of each sentence by always taking the most probable next word.
     /// Sentences leave the batch as they end. Scores are raw log-probabilities.
+    // Specialised here: callers in other modules would otherwise run the generic body.
+    @_specialize(exported: true, where Scalar == Float)
     public func greedy(_ sources: [[Int]], maximumLengths: [Int]) -> [TranslationHypothesis] {
         precondition(maximumLengths.count == sources.count && maximumLengths.allSatisfy { $0 >= 0 }, "maximum lengths")
         guard !sources.isEmpty else { return [] }
@@ -43,6 +45,7 @@ extension Translator {
     }
 
     /// Up to `nBest` (≤ `beam`) translations of each sentence, best first.
+    @_specialize(exported: true, where Scalar == Float)
     public func beamSearch(
         _ sources: [[Int]], beam K: Int, nBest: Int, maximumLengths: [Int], lengthNormalization alpha: Double
     ) -> [[TranslationHypothesis]] {
