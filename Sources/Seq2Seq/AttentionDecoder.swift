@@ -10,6 +10,10 @@ import Tensor
 ///     o_t = [h_t ; c_t]                                             (B, Hd + Dm)
 ///     z_t = dropout(o_t) W_outᵀ + b_out                             (B, V) logits
 ///
+/// With tied embeddings the output layer reuses the target embedding E (V, E) through a projection
+/// to its width (Press & Wolf 2017): z_t = (dropout(o_t) W_pᵀ + b_p) Eᵀ + b_out, and E receives the
+/// gradients of both uses.
+///
 /// Feeding the context into the cell is what makes each step's alignment depend on the earlier
 /// ones (the role of Luong's input feeding). Training uses teacher forcing: y_{t-1} is the
 /// reference word. BPTT runs back through every step, the attention and the cell, into the
@@ -38,7 +42,10 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
     public let weightHH: Parameter<Scalar>
     public let biasIH: Parameter<Scalar>
     public let biasHH: Parameter<Scalar>
+    /// The output layer; with tied embeddings its weight is the embedding table itself.
     public let output: Linear<Scalar>
+    /// Tied embeddings only: o_t (Hd + Dm) → E, the output layer's input.
+    public let projection: Linear<Scalar>?
     public let parameters: [Parameter<Scalar>]
     let dropout: Dropout
     var generator: SeededGenerator
@@ -56,8 +63,8 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
 
     public init(
         cell: CellKind, vocabularySize: Int, embeddingDimension: Int, hiddenSize: Int, memorySize: Int,
-        attention score: AttentionScore, attentionSize: Int, dropout: Double, prefix: String,
-        generator: inout SeededGenerator
+        attention score: AttentionScore, attentionSize: Int, dropout: Double, tieEmbeddings: Bool = false,
+        prefix: String, generator: inout SeededGenerator
     ) {
         self.cell = cell
         self.hiddenSize = hiddenSize
@@ -75,11 +82,23 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
         weightHH = make("weight_hh", gates, hiddenSize, vector: false)
         biasIH = make("bias_ih", 1, gates, vector: true)
         biasHH = make("bias_hh", 1, gates, vector: true)
-        output = Linear(inputSize: hiddenSize + memorySize, outputSize: vocabularySize, prefix: prefix + "output.",
-                        generator: &generator)
+        if tieEmbeddings {
+            projection = Linear(inputSize: hiddenSize + memorySize, outputSize: embeddingDimension,
+                                prefix: prefix + "projection.", generator: &generator)
+            let bound = 1 / Double(embeddingDimension).squareRoot()
+            output = Linear(weight: embedding.parameters[0], bias: Parameter(
+                name: prefix + "output.bias", value: .uniform(rows: 1, cols: vocabularySize, bound: bound, using: &generator),
+                shape: [vocabularySize]))
+        } else {
+            projection = nil
+            output = Linear(inputSize: hiddenSize + memorySize, outputSize: vocabularySize, prefix: prefix + "output.",
+                            generator: &generator)
+        }
         self.dropout = Dropout(rate: dropout)
         self.generator = generator.split()
-        parameters = embedding.parameters + [weightIH, weightHH, biasIH, biasHH] + attention.parameters + output.parameters
+        // Tied: the shared table is listed once, as the embedding's.
+        let outputParameters = projection == nil ? output.parameters : projection!.parameters + [output.bias!]
+        parameters = embedding.parameters + [weightIH, weightHH, biasIH, biasHH] + attention.parameters + outputParameters
     }
 
     /// The exact position of the dropout generator, for checkpoints.
@@ -232,6 +251,8 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
         let steps: Steps
         let outputs: Matrix<Scalar>
         let outputMask: Matrix<Scalar>?
+        /// Tied embeddings: the projected outputs, the output layer's input.
+        let projected: Matrix<Scalar>?
         let memory: Attention<Scalar>.Memory
     }
 
@@ -250,9 +271,10 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
         steps.xp = wordProjection(words, products: products)
         for t in 0..<T { runStep(t, &steps, memory: memory, products: products) }
         let (outputs, outputMask) = dropout.forward(steps.outputs, training: training, generator: &generator)
-        let logits = output.forward(outputs)
+        let projected = projection?.forward(outputs)
+        let logits = output.forward(projected ?? outputs)
         return (logits, Cache(inputs: inputs, words: words, wordMask: wordMask, steps: steps, outputs: outputs,
-                              outputMask: outputMask, memory: memory))
+                              outputMask: outputMask, projected: projected, memory: memory))
     }
 
     /// One step of inference for B hypotheses: their previous words (B) and states (B, S·Hd) →
@@ -271,8 +293,9 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
             if let bias = output.bias {
                 for b in 0..<B { (z.baseAddress! + b * V).update(from: bias.value.storage, count: V) }
             }
-            steps.outputs.storage.withUnsafeBufferPointer { o in
-                products.output!.product(o.baseAddress!, rows: B, ldx: outputWidth, into: z.baseAddress!, ldy: V,
+            let input = projection?.forward(steps.outputs) ?? steps.outputs
+            input.storage.withUnsafeBufferPointer { o in
+                products.output!.product(o.baseAddress!, rows: B, ldx: input.cols, into: z.baseAddress!, ldy: V,
                                          accumulate: output.bias != nil)
             }
         }
@@ -287,8 +310,9 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
         let steps = cache.steps, memory = cache.memory
         let (B, T, H, SH, GH, Dm, E) = (steps.batch, steps.count, hiddenSize, stateWidth, gateWidth, memorySize, embeddingDimension)
         let S = memory.steps, OW = outputWidth, A = memory.keys.cols
-        let outputGradient = dropout.backward(output.backward(outputGradient: logitsGradient, input: cache.outputs),
-                                              mask: cache.outputMask)   // (T·B, Hd + Dm)
+        var outputGradient = output.backward(outputGradient: logitsGradient, input: cache.projected ?? cache.outputs)
+        if let projection { outputGradient = projection.backward(outputGradient: outputGradient, input: cache.outputs) }
+        outputGradient = dropout.backward(outputGradient, mask: cache.outputMask)   // (T·B, Hd + Dm)
         var xpGradient = Matrix<Scalar>(uninitializedRows: T * B, cols: GH)
         var hpGradient = Matrix<Scalar>(uninitializedRows: T * B, cols: GH)
         var keysGradient = Matrix<Scalar>(rows: S * B, cols: A)

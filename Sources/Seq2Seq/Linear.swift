@@ -23,6 +23,14 @@ public final class Linear<Scalar: TensorScalar>: ParameterOwner {
             : nil
     }
 
+    /// A layer on existing parameters: `weight` (out, in) may be shared with another layer (tied
+    /// embeddings), and then receives both layers' gradients.
+    public init(weight: Parameter<Scalar>, bias: Parameter<Scalar>?) {
+        precondition(bias.map { $0.value.count == weight.value.rows } ?? true, "bias of another width than the weight's rows")
+        self.weight = weight
+        self.bias = bias
+    }
+
     public var parameters: [Parameter<Scalar>] { [weight] + (bias.map { [$0] } ?? []) }
     public var inputSize: Int { weight.value.cols }
     public var outputSize: Int { weight.value.rows }

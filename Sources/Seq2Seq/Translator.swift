@@ -42,7 +42,8 @@ public final class Translator<Scalar: TensorScalar>: ParameterOwner {
             cell: encoderConfiguration.cell, vocabularySize: configuration.targetVocabularySize,
             embeddingDimension: configuration.embeddingDimension, hiddenSize: configuration.decoderHiddenSize,
             memorySize: encoderConfiguration.outputSize, attention: configuration.attention,
-            attentionSize: configuration.attentionSize, dropout: configuration.dropout, prefix: "decoder.",
+            attentionSize: configuration.attentionSize, dropout: configuration.dropout,
+            tieEmbeddings: configuration.tieEmbeddings, prefix: "decoder.",
             generator: &generator)
         dropout = Dropout(rate: configuration.dropout)
         self.generator = generator.split()

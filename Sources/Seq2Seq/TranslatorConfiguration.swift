@@ -15,11 +15,13 @@ public struct TranslatorConfiguration: Codable, Equatable, Sendable {
     public var attentionSize: Int
     /// Dropout on the word vectors of both sides and on the decoder's outputs, in [0, 1).
     public var dropout: Double
+    /// The output layer reuses the target embedding (through a projection to its width).
+    public var tieEmbeddings: Bool
 
     public init(
         sourceVocabularySize: Int, targetVocabularySize: Int, embeddingDimension: Int,
         encoder: EncoderConfiguration, decoderHiddenSize: Int, attention: AttentionScore = .additive,
-        attentionSize: Int, dropout: Double = 0
+        attentionSize: Int, dropout: Double = 0, tieEmbeddings: Bool = false
     ) {
         self.sourceVocabularySize = sourceVocabularySize
         self.targetVocabularySize = targetVocabularySize
@@ -29,6 +31,7 @@ public struct TranslatorConfiguration: Codable, Equatable, Sendable {
         self.attention = attention
         self.attentionSize = attentionSize
         self.dropout = dropout
+        self.tieEmbeddings = tieEmbeddings
     }
 
     /// What is wrong with the values, if anything.
@@ -60,6 +63,7 @@ public struct TranslatorConfiguration: Codable, Equatable, Sendable {
         attention = try container.decode(AttentionScore.self, forKey: .attention)
         attentionSize = try container.decode(Int.self, forKey: .attentionSize)
         dropout = try container.decode(Double.self, forKey: .dropout)
+        tieEmbeddings = try container.decodeIfPresent(Bool.self, forKey: .tieEmbeddings) ?? false
         if let problem {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: decoder.codingPath, debugDescription: "translator configuration: \(problem)"))

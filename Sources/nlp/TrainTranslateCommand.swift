@@ -100,6 +100,9 @@ struct TrainTranslateCommand: ParsableCommand {
     @Option(help: "Label smoothing of the training loss.")
     var labelSmoothing = 0.1
 
+    @Flag(help: "The output layer reuses the target embedding (through a projection to its width).")
+    var tieEmbeddings = false
+
     @Option(help: "Weights in the model file: f32, or f16 (half the size).")
     var saveDtype = TrainingFileArguments.SaveDType.f32
 
@@ -149,6 +152,7 @@ struct TrainTranslateCommand: ParsableCommand {
         settings.attentionSize = attentionSize
         settings.dropout = dropout
         settings.labelSmoothing = labelSmoothing
+        settings.tieEmbeddings = tieEmbeddings
         settings.training = training.options
         settings.saveDType = saveDtype == .f16 ? .f16 : .f32
         settings.checkpointMinutes = training.checkpointMinutes

@@ -11,13 +11,14 @@ final class TranslatorTests: XCTestCase {
     let (sourceVocabulary, targetVocabulary) = (7, 8)
 
     func configuration(
-        _ cell: CellKind, _ attention: AttentionScore, layers: Int = 2, dropout: Double = 0
+        _ cell: CellKind, _ attention: AttentionScore, layers: Int = 2, dropout: Double = 0, tied: Bool = false
     ) -> TranslatorConfiguration {
         // dot attention needs Hd = 2·He
         TranslatorConfiguration(
             sourceVocabularySize: sourceVocabulary, targetVocabularySize: targetVocabulary, embeddingDimension: 3,
             encoder: EncoderConfiguration(cell: cell, inputSize: 3, hiddenSize: 2, layers: layers, bidirectional: true),
-            decoderHiddenSize: attention == .dot ? 4 : 3, attention: attention, attentionSize: 3, dropout: dropout)
+            decoderHiddenSize: attention == .dot ? 4 : 3, attention: attention, attentionSize: 3, dropout: dropout,
+            tieEmbeddings: tied)
     }
 
     func sentences(_ lengths: [Int], vocabulary: Int, generator: inout SeededGenerator) -> [[Int]] {
@@ -25,9 +26,9 @@ final class TranslatorTests: XCTestCase {
     }
 
     func checkGradients(_ cell: CellKind, _ attention: AttentionScore, sources: [Int], targets: [Int],
-                        labelSmoothing: Double = 0, file: StaticString = #filePath, line: UInt = #line) {
+                        labelSmoothing: Double = 0, tied: Bool = false, file: StaticString = #filePath, line: UInt = #line) {
         var generator = SeededGenerator(seed: 11)
-        let model = Translator<Double>(configuration: configuration(cell, attention), generator: &generator)
+        let model = Translator<Double>(configuration: configuration(cell, attention, tied: tied), generator: &generator)
         // Larger weights than the initialisation's, so no gradient is tiny.
         for parameter in model.parameters { for i in 0..<parameter.value.count { parameter.value.storage[i] *= 2 } }
         for parameter in model.parameters where parameter.name.hasSuffix("embedding.weight") {
@@ -56,14 +57,24 @@ final class TranslatorTests: XCTestCase {
     func testGradientsGeneralGRUWithLabelSmoothing() {
         checkGradients(.gru, .general, sources: [3, 2], targets: [2, 2], labelSmoothing: 0.1)
     }
+    /// Tied embeddings: the target table gets the gradients of the decoder's input and of the output layer.
+    func testGradientsTiedEmbeddings() {
+        checkGradients(.gru, .additive, sources: [3, 1, 2], targets: [2, 3, 1], tied: true)
+        var generator = SeededGenerator(seed: 1)
+        let model = Translator<Double>(configuration: configuration(.gru, .additive, tied: true), generator: &generator)
+        XCTAssertTrue(model.decoder.output.weight === model.decoder.embedding.parameters[0], "one shared table")
+        XCTAssertEqual(model.parameters.filter { $0 === model.decoder.output.weight }.count, 1, "listed once")
+        XCTAssertNotNil(model.parameter(named: "decoder.projection.weight"))
+    }
+
     /// One target word: the decoder runs two steps (the word, then `</s>`).
     func testGradientsTwoStepDecoder() { checkGradients(.lstm, .additive, sources: [2], targets: [1]) }
 
     /// Stepping the decoder one word at a time gives the teacher-forced logits of every step.
     func testIncrementalDecodingEqualsTeacherForcing() {
-        for attention in AttentionScore.allCases {
+        for (attention, tied) in AttentionScore.allCases.map({ ($0, false) }) + [(.additive, true)] {
             var generator = SeededGenerator(seed: 5)
-            let model = Translator<Double>(configuration: configuration(.gru, attention), generator: &generator)
+            let model = Translator<Double>(configuration: configuration(.gru, attention, tied: tied), generator: &generator)
             let source = sentences([3, 1, 4], vocabulary: sourceVocabulary, generator: &generator)
             let target = sentences([2, 4, 1], vocabulary: targetVocabulary, generator: &generator)
             let (memory, initialState, _) = model.encode(source, training: false)

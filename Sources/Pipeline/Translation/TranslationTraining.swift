@@ -47,6 +47,8 @@ public struct TranslationTraining {
     public var attentionSize = 512
     public var dropout = 0.3
     public var labelSmoothing = 0.1
+    /// The output layer reuses the target embedding.
+    public var tieEmbeddings = false
     public var training: TrainingOptions = {
         var options = TrainingOptions()
         options.batchSize = 64
@@ -74,6 +76,7 @@ public struct TranslationTraining {
          "bidirectional": String(encoder.bidirectional), "layer-dropout": String(encoder.dropout),
          "decoder-hidden": String(decoderHiddenSize), "attention": attention.rawValue,
          "attention-size": String(attentionSize), "dropout": String(dropout), "label-smoothing": String(labelSmoothing),
+         "tie-embeddings": String(tieEmbeddings),
          "max-words": corpus.maximumWords.map(String.init) ?? "-", "on-bad-pair": corpus.policy.rawValue,
          "tokenizer": tokenize.method.rawValue, "case": tokenize.normalize.caseMapping.rawValue,
          "normalize": tokenize.normalize.form.rawValue, "save-dtype": saveDType.rawValue,
@@ -126,7 +129,7 @@ public struct TranslationTraining {
         let networkConfiguration = TranslatorConfiguration(
             sourceVocabularySize: sourceEncode.vocabulary.count, targetVocabularySize: targetEncode.vocabulary.count,
             embeddingDimension: embeddingDimension, encoder: encoderConfiguration, decoderHiddenSize: decoderHiddenSize,
-            attention: attention, attentionSize: attentionSize, dropout: dropout)
+            attention: attention, attentionSize: attentionSize, dropout: dropout, tieEmbeddings: tieEmbeddings)
         if let problem = networkConfiguration.problem { throw DataError(path: outputPath, problem) }
         var generator = SeededGenerator(seed: training.seed)
         let network = Translator<Float>(configuration: networkConfiguration, generator: &generator)
