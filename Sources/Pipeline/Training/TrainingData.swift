@@ -24,13 +24,14 @@ enum TrainingData {
 
     /// Holds out `fraction` of `items` (seeded, at least one) as a dev set; both keep file order.
     static func holdOut<T>(_ items: [T], fraction: Double, seed: UInt64, path: String,
-                           progress: TrainingProgress, what: String) throws -> (train: [T], dev: [T]) {
+                           progress: TrainingProgress, what: String,
+                           devOption: String = "--dev") throws -> (train: [T], dev: [T]) {
         var generator = SeededGenerator(seed: seed ^ 0xDE5E7)
         var order = Array(items.indices)
         order.shuffle(using: &generator)
         let held = max(1, Int((Double(items.count) * fraction).rounded()))
         guard items.count > held else {
-            throw DataError(path: path, "too few \(what) (\(items.count)) to hold out a dev set; give --dev")
+            throw DataError(path: path, "too few \(what) (\(items.count)) to hold out a dev set; give \(devOption)")
         }
         let devSet = Set(order.prefix(held))
         progress.line("no --dev file: holding out \(held) of \(items.count) training \(what) as dev")

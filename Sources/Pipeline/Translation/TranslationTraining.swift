@@ -103,7 +103,8 @@ public struct TranslationTraining {
             devPairs = devCorpus.pairs
         } else {
             (trainPairs, devPairs) = try TrainingData.holdOut(trainPairs, fraction: devFraction, seed: training.seed,
-                                                              path: train.paths[0].path, progress: progress, what: "pairs")
+                                                              path: train.paths[0].path, progress: progress, what: "pairs",
+                                                              devOption: "--dev-src and --dev-tgt, or --dev-tsv")
         }
         guard !trainPairs.isEmpty, !devPairs.isEmpty else {
             throw DataError(path: train.paths[0].path, "no usable sentence pairs")
