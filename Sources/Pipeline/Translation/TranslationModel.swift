@@ -57,14 +57,16 @@ public final class TranslationModel {
     public func targetIDs(_ text: String) -> [Int] { configuration.targetEncode(configuration.subword.pieces(of: text)) }
 
     /// Translates each text; returns up to `options.nBest` translations per text, best first, in
-    /// input order. A text with no tokens translates to the empty text.
+    /// input order. A text with no tokens translates to the empty text (`nBest` times).
     public func translate(_ texts: [String], options: TranslationSearchOptions = TranslationSearchOptions()) -> [[Translation]] {
         precondition(options.problem == nil, options.problem ?? "")
         let sources = texts.map(source)
         var results = [[Translation]](repeating: [], count: texts.count)
         let nonEmpty = sources.indices.filter { !sources[$0].ids.isEmpty }
+        // A text with no tokens: the empty translation, n-best times, so that every text has as many.
+        let empty = Translation(text: "", score: 0, logProbability: 0, sourcePieces: [], targetPieces: [], alignments: [])
         for index in sources.indices where sources[index].ids.isEmpty {
-            results[index] = [Translation(text: "", score: 0, logProbability: 0, sourcePieces: [], targetPieces: [], alignments: [])]
+            results[index] = Array(repeating: empty, count: options.nBest)
         }
         let batches = BatchPlan.inferenceBatches(lengths: nonEmpty.map { sources[$0].ids.count }, batchSize: options.batchSize)
         for batch in batches {
