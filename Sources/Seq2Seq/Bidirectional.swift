@@ -56,7 +56,7 @@ public final class Bidirectional<Cell: RecurrentCell, Scalar: TensorScalar>: Seq
             }
         }
         let (ahead, back) = (aheadResult!, backResult!)
-        let output = merged(ahead.output, back.output.reversedInTime(lengths: lengths))
+        let output = merged(ahead.output, reversed: back.output, lengths: lengths)
         return (output, [ahead.finalState, back.finalState],
                 Cache(forward: ahead.cache, reverse: back.cache, lengths: lengths))
     }
@@ -64,7 +64,7 @@ public final class Bidirectional<Cell: RecurrentCell, Scalar: TensorScalar>: Seq
     public func backward(
         outputGradient: Matrix<Scalar>, finalStateGradients: [Matrix<Scalar>]?, cache: Cache
     ) -> (inputGradient: Matrix<Scalar>, initialStateGradients: [Matrix<Scalar>]) {
-        let (forwardGradient, reverseGradient) = split(outputGradient)
+        let (forwardGradient, reverseGradient) = split(outputGradient, lengths: cache.lengths)
         var aheadResult: (inputGradient: Matrix<Scalar>, initialStateGradient: Matrix<Scalar>)?
         var backResult: (inputGradient: Matrix<Scalar>, initialStateGradient: Matrix<Scalar>)?
         Parallel.forEachChunk(2) { directions in   // independent, as in forward
@@ -74,7 +74,7 @@ public final class Bidirectional<Cell: RecurrentCell, Scalar: TensorScalar>: Seq
                                                   finalStateGradient: finalStateGradients?[0], cache: cache.forward)
                 } else {
                     backResult = reverseLayer.backward(
-                        outputGradient: reverseGradient.reversedInTime(lengths: cache.lengths),
+                        outputGradient: reverseGradient,
                         finalStateGradient: finalStateGradients?[1], cache: cache.reverse)
                 }
             }
@@ -85,42 +85,62 @@ public final class Bidirectional<Cell: RecurrentCell, Scalar: TensorScalar>: Seq
         return (inputGradient, [ahead.initialStateGradient, back.initialStateGradient])
     }
 
-    /// (T·B, H) twice → (T·B, 2H) or (T·B, H).
-    func merged(_ a: Matrix<Scalar>, _ b: Matrix<Scalar>) -> Matrix<Scalar> {
-        switch merge {
-        case .sum:
-            var sum = a
-            sum.add(b)
-            return sum
-        case .concat:
-            let H = a.cols
-            var out = Matrix<Scalar>(rows: a.rows, cols: 2 * H)
-            for r in 0..<a.rows {
-                for j in 0..<H {
-                    out.storage[r * 2 * H + j] = a.storage[r * H + j]
-                    out.storage[r * 2 * H + H + j] = b.storage[r * H + j]
+    /// The forward outputs `a` (T·B, H) and the reverse layer's outputs `b` (T·B, H, in each
+    /// sequence's reversed time) → (T·B, 2H) or (T·B, H): row (t, b) of the result is
+    /// [a(t, b) | b(len_b − 1 − t, b)] or their sum; padded rows are zero (as `a`'s are).
+    /// One pass over the rows, `b`'s time reversal included.
+    func merged(_ a: Matrix<Scalar>, reversed b: Matrix<Scalar>, lengths: [Int]) -> Matrix<Scalar> {
+        let H = a.cols, B = lengths.count, T = a.rows / B
+        let width = merge == .concat ? 2 * H : H
+        var out = Matrix<Scalar>(rows: a.rows, cols: width)
+        a.storage.withUnsafeBufferPointer { aBuffer in
+        b.storage.withUnsafeBufferPointer { bBuffer in
+        out.storage.withUnsafeMutableBufferPointer { outBuffer in
+            let aBase = aBuffer.baseAddress!, bBase = bBuffer.baseAddress!, outBase = outBuffer.baseAddress!
+            let merge = self.merge
+            Parallel.forEachChunk(T, minimumPerThread: Swift.max(1, 16384 / (B * width))) { steps in
+                for t in steps {
+                    for row in 0..<B where t < lengths[row] {
+                        let target = outBase + (t * B + row) * width
+                        let ahead = aBase + (t * B + row) * H
+                        let back = bBase + ((lengths[row] - 1 - t) * B + row) * H
+                        switch merge {
+                        case .concat:
+                            target.update(from: ahead, count: H)
+                            (target + H).update(from: back, count: H)
+                        case .sum:
+                            for j in 0..<H { target[j] = ahead[j] + back[j] }
+                        }
+                    }
                 }
             }
-            return out
-        }
+        }}}
+        return out
     }
 
-    /// The inverse of `merged` for gradients.
-    func split(_ gradient: Matrix<Scalar>) -> (Matrix<Scalar>, Matrix<Scalar>) {
-        switch merge {
-        case .sum:
-            return (gradient, gradient)
-        case .concat:
-            let H = gradient.cols / 2
-            var a = Matrix<Scalar>(rows: gradient.rows, cols: H), b = a
-            for r in 0..<gradient.rows {
-                for j in 0..<H {
-                    a.storage[r * H + j] = gradient.storage[r * 2 * H + j]
-                    b.storage[r * H + j] = gradient.storage[r * 2 * H + H + j]
+    /// The inverse of `merged` for gradients: the forward layer's (T·B, H) and the reverse layer's
+    /// (T·B, H), the latter already in each sequence's reversed time; padded rows are zero.
+    func split(_ gradient: Matrix<Scalar>, lengths: [Int]) -> (Matrix<Scalar>, Matrix<Scalar>) {
+        let width = gradient.cols, H = merge == .concat ? width / 2 : width
+        let B = lengths.count, T = gradient.rows / B
+        var ahead = Matrix<Scalar>(rows: gradient.rows, cols: H), back = ahead
+        gradient.storage.withUnsafeBufferPointer { gBuffer in
+        ahead.storage.withUnsafeMutableBufferPointer { aheadBuffer in
+        back.storage.withUnsafeMutableBufferPointer { backBuffer in
+            let gBase = gBuffer.baseAddress!, aheadBase = aheadBuffer.baseAddress!
+            let backBase = backBuffer.baseAddress!
+            let offset = merge == .concat ? H : 0
+            Parallel.forEachChunk(T, minimumPerThread: Swift.max(1, 16384 / (B * width))) { steps in
+                for t in steps {
+                    for row in 0..<B where t < lengths[row] {
+                        let source = gBase + (t * B + row) * width
+                        (aheadBase + (t * B + row) * H).update(from: source, count: H)
+                        (backBase + ((lengths[row] - 1 - t) * B + row) * H).update(from: source + offset, count: H)
+                    }
                 }
             }
-            return (a, b)
-        }
+        }}}
+        return (ahead, back)
     }
 }
 

@@ -268,6 +268,31 @@ final class OptimizerTests: XCTestCase {
         check { AdamW<Float>(learningRate: 0.01, weightDecay: 0.2) }
     }
 
+    /// Adam's update runs on several threads for large parameters (blocks of at least 65,536
+    /// entries each): a parameter of 200,003 entries must move exactly as its two halves do, each
+    /// updated on one thread.
+    func testThreadedAdamMatchesHalves() {
+        func check<O: Optimizer>(_ make: () -> O) where O.Scalar == Float {
+            var generator = SeededGenerator(seed: 12)
+            let n = 200_003, half = 100_001
+            let big = Parameter(name: "big", value: Matrix<Float>.normal(rows: 1, cols: n, standardDeviation: 1, using: &generator))
+            let left = Parameter(name: "left", value: Matrix<Float>(rows: 1, cols: half, storage: Array(big.value.storage[..<half])))
+            let right = Parameter(name: "right", value: Matrix<Float>(rows: 1, cols: n - half, storage: Array(big.value.storage[half...])))
+            var whole = make(), split = make()
+            for step in 0..<3 {
+                big.gradient = .normal(rows: 1, cols: n, standardDeviation: step == 1 ? 0.01 : 1, using: &generator)
+                left.gradient.storage = Array(big.gradient.storage[..<half])
+                right.gradient.storage = Array(big.gradient.storage[half...])
+                whole.step([big])
+                split.step([left, right])
+            }
+            XCTAssertEqual(big.value.storage, left.value.storage + right.value.storage, "\(O.self)")
+        }
+        check { Adam<Float>(learningRate: 0.01) }
+        check { Adam<Float>(learningRate: 0.01, beta1: 0.3, weightDecay: 0.1) }
+        check { AdamW<Float>(learningRate: 0.01, weightDecay: 0.2) }
+    }
+
     func assertClose(_ ours: [some BinaryFloatingPoint], _ theirs: [Double], tolerance: Double, _ what: String,
                      file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertEqual(ours.count, theirs.count, "\(what): sizes", file: file, line: line)

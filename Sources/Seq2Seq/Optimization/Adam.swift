@@ -95,26 +95,30 @@ func adamUpdate<Scalar: TensorScalar>(
     }
     let mode = (weightDecay == 0 ? 0 : decoupled ? 2 : 1, lerpLow)
     let chunk = 512
-    withUnsafeTemporaryAllocation(of: Scalar.self, capacity: chunk) { root in
-        let r = root.baseAddress!
-        var start = 0
-        while start < n {
-            let range = start..<min(start + chunk, n)
-            switch mode {
-            case (0, true): moments(range, coupledDecay: false, decoupledDecay: false, lerpLow: true)
-            case (0, false): moments(range, coupledDecay: false, decoupledDecay: false, lerpLow: false)
-            case (1, true): moments(range, coupledDecay: true, decoupledDecay: false, lerpLow: true)
-            case (1, false): moments(range, coupledDecay: true, decoupledDecay: false, lerpLow: false)
-            case (_, true): moments(range, coupledDecay: false, decoupledDecay: true, lerpLow: true)
-            case (_, false): moments(range, coupledDecay: false, decoupledDecay: true, lerpLow: false)
+    // Every entry's update reads and writes only its own θ, m, v: the threads take disjoint blocks
+    // of entries, and the result does not depend on how many there are.
+    Parallel.forEachChunk(n, minimumPerThread: 1 << 16) { block in
+        withUnsafeTemporaryAllocation(of: Scalar.self, capacity: chunk) { root in
+            let r = root.baseAddress!
+            var start = block.lowerBound
+            while start < block.upperBound {
+                let range = start..<min(start + chunk, block.upperBound)
+                switch mode {
+                case (0, true): moments(range, coupledDecay: false, decoupledDecay: false, lerpLow: true)
+                case (0, false): moments(range, coupledDecay: false, decoupledDecay: false, lerpLow: false)
+                case (1, true): moments(range, coupledDecay: true, decoupledDecay: false, lerpLow: true)
+                case (1, false): moments(range, coupledDecay: true, decoupledDecay: false, lerpLow: false)
+                case (_, true): moments(range, coupledDecay: false, decoupledDecay: true, lerpLow: true)
+                case (_, false): moments(range, coupledDecay: false, decoupledDecay: true, lerpLow: false)
+                }
+                let count = range.count, pc = p + start, mc = m + start, vc = v + start
+                for j in 0..<count { r[j] = vc[j].squareRoot() }
+                for j in 0..<count {
+                    let denominator = r[j] / biasCorrection2Sqrt + eps
+                    pc[j] = pc[j] + negativeStepSize * mc[j] / denominator
+                }
+                start = range.upperBound
             }
-            let count = range.count, pc = p + start, mc = m + start, vc = v + start
-            for j in 0..<count { r[j] = vc[j].squareRoot() }
-            for j in 0..<count {
-                let denominator = r[j] / biasCorrection2Sqrt + eps
-                pc[j] = pc[j] + negativeStepSize * mc[j] / denominator
-            }
-            start = range.upperBound
         }
     }
 }
