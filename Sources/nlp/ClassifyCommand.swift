@@ -44,30 +44,15 @@ struct ClassifyCommand: ParsableCommand {
     func run() throws {
         NumericRuntime.configure(threads: threads)
         let classifier = try SentimentModel(contentsOf: try model ?? DefaultModel.path(Self.defaultModelName))
-        for file in files { try LineReader.checkReadable(file) }
         let output = FileHandle.standardOutput
-        var pending: [String] = []
-        func flush() throws {
-            guard !pending.isEmpty else { return }
+        try TextLineChunks.forEach(files: files, size: Self.chunkLines) { lines in
             var text = ""
-            for (line, result) in zip(pending, classifier.classify(pending)) {
+            for (line, result) in zip(lines, classifier.classify(lines)) {
                 text += json ? try Self.jsonLine(result, text: line) : "\(result.label)\t\(String(format: "%.4f", result.probability))\t\(line)"
                 text += "\n"
             }
             output.write(Data(text.utf8))
-            pending.removeAll(keepingCapacity: true)
         }
-        // Checked up front, opened one at a time: any number of files within the descriptor limit.
-        for file in files.isEmpty ? [nil] : files.map(Optional.some) {
-            let reader = try file.map { try LineReader(path: $0) } ?? LineReader(standardInputWithChunkSize: 1 << 16)
-            try reader.forEachLine { bytes, _ in
-                var line = String(decoding: bytes, as: UTF8.self)
-                if line.hasSuffix("\r") { line.removeLast() }
-                pending.append(line)
-                if pending.count >= Self.chunkLines { try flush() }
-            }
-        }
-        try flush()
     }
 
     static func jsonLine(_ result: Classification, text: String) throws -> String {

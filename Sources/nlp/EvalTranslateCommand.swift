@@ -30,17 +30,7 @@ struct EvalTranslateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the translations to this file.", valueName: "file"))
     var output: String?
 
-    @Option(help: "Beam size (1: greedy search).")
-    var beam = 5
-
-    @Option(help: "A translation has at most ratio × source pieces + 5 pieces.")
-    var maxLengthRatio = 2.0
-
-    @Option(help: "Length normalisation α.")
-    var lengthPenalty = 1.0
-
-    @Option(help: "Sentences decoded together.")
-    var batchSize = 32
+    @OptionGroup var search: SearchArguments
 
     @Flag(help: "Print the scores as one JSON object.")
     var json = false
@@ -50,12 +40,6 @@ struct EvalTranslateCommand: ParsableCommand {
 
     func validate() throws {
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
-        var options = TranslationSearchOptions()
-        options.beam = beam
-        options.maximumLengthRatio = maxLengthRatio
-        options.lengthNormalization = lengthPenalty
-        options.batchSize = batchSize
-        if let problem = options.problem { throw ValidationError(problem) }
     }
 
     func run() throws {
@@ -66,11 +50,7 @@ struct EvalTranslateCommand: ParsableCommand {
         guard sources.count == references.count else {
             throw DataError(path: ref, "\(references.count) reference lines for \(sources.count) source lines in \(src)")
         }
-        var options = TranslationSearchOptions()
-        options.beam = beam
-        options.maximumLengthRatio = maxLengthRatio
-        options.lengthNormalization = lengthPenalty
-        options.batchSize = batchSize
+        let options = search.options(nBest: 1)
         let clock = ContinuousClock(), start = clock.now
         let (bleu, chrF, translations) = translator.evaluate(sources: sources, references: references, options: options)
         let seconds = (clock.now - start) / .seconds(1)
@@ -85,7 +65,7 @@ struct EvalTranslateCommand: ParsableCommand {
         } else {
             print(bleu.description)
             print(chrF.description)
-            print(String(format: "%d sentences in %.1f s (beam %d)", sources.count, seconds, beam))
+            print(String(format: "%d sentences in %.1f s (beam %d)", sources.count, seconds, options.beam))
         }
     }
 

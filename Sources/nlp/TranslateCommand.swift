@@ -29,29 +29,16 @@ struct TranslateCommand: ParsableCommand {
     @Option(name: .customLong("input"), help: ArgumentHelp("Read sentences from this file, one a line (repeatable).", valueName: "file"))
     var inputs: [String] = []
 
-    @Option(help: "Beam size (1: greedy search).")
-    var beam = 5
+    @OptionGroup var search: SearchArguments
 
     @Option(help: "Translations to print per sentence (at most the beam size).")
     var nBest = 1
-
-    @Option(help: "A translation has at most ratio × source pieces + 5 pieces.")
-    var maxLengthRatio = 2.0
-
-    @Option(help: "Length normalisation α: hypotheses are ranked by log p / length^α.")
-    var lengthPenalty = 1.0
-
-    @Flag(inversion: .prefixedNo, help: "Replace unknown output words by the source word they attend to most.")
-    var replaceUnknown = true
 
     @Flag(help: "One JSON object per sentence.")
     var json = false
 
     @Option(help: ArgumentHelp("Write an SVG heatmap of the first sentence's attention to this file.", valueName: "file.svg"))
     var attention: String?
-
-    @Option(help: "Sentences decoded together.")
-    var batchSize = 32
 
     @Option(help: "Threads for the network.")
     var threads = 2
@@ -62,36 +49,22 @@ struct TranslateCommand: ParsableCommand {
     static let defaultModelName = "translate-en-de.safetensors"
     static let chunkLines = 1024
 
-    var searchOptions: TranslationSearchOptions {
-        var options = TranslationSearchOptions()
-        options.beam = beam
-        options.nBest = nBest
-        options.maximumLengthRatio = maxLengthRatio
-        options.lengthNormalization = lengthPenalty
-        options.replaceUnknown = replaceUnknown
-        options.batchSize = batchSize
-        return options
-    }
-
     func validate() throws {
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if let problem = searchOptions.problem { throw ValidationError(problem) }
+        if let problem = search.options(nBest: nBest).problem { throw ValidationError(problem) }
         if !sentences.isEmpty && !inputs.isEmpty { throw ValidationError("give sentences as arguments or --input files, not both") }
     }
 
     func run() throws {
         NumericRuntime.configure(threads: threads)
         let translator = try TranslationModel(contentsOf: try model ?? DefaultModel.path(Self.defaultModelName))
-        for file in inputs { try LineReader.checkReadable(file) }
-        let options = searchOptions
+        let options = search.options(nBest: nBest)
         let output = FileHandle.standardOutput
-        var pending: [String] = []
         var drewAttention = false
-        func flush() throws {
-            guard !pending.isEmpty else { return }
-            let results = translator.translate(pending, options: options)
+        func translate(_ lines: [String]) throws {
+            let results = translator.translate(lines, options: options)
             var text = ""
-            for (source, translations) in zip(pending, results) {
+            for (source, translations) in zip(lines, results) {
                 if json {
                     text += try Self.jsonLine(source: source, translations: translations) + "\n"
                 } else {
@@ -103,23 +76,12 @@ struct TranslateCommand: ParsableCommand {
                 drewAttention = true
             }
             output.write(Data(text.utf8))
-            pending.removeAll(keepingCapacity: true)
         }
-        if !sentences.isEmpty {
-            pending = sentences
-            try flush()
-            return
+        if sentences.isEmpty {
+            try TextLineChunks.forEach(files: inputs, size: Self.chunkLines, translate)
+        } else {
+            try translate(sentences)
         }
-        for file in inputs.isEmpty ? [nil] : inputs.map(Optional.some) {
-            let reader = try file.map { try LineReader(path: $0) } ?? LineReader(standardInputWithChunkSize: 1 << 16)
-            try reader.forEachLine { bytes, _ in
-                var line = String(decoding: bytes, as: UTF8.self)
-                if line.hasSuffix("\r") { line.removeLast() }
-                pending.append(line)
-                if pending.count >= Self.chunkLines { try flush() }
-            }
-        }
-        try flush()
     }
 
     static func writeHeatmap(_ translation: Translation, to path: String) throws {
