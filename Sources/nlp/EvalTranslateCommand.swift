@@ -46,7 +46,9 @@ struct EvalTranslateCommand: ParsableCommand {
         NumericRuntime.configure(threads: threads)
         let translator = try TranslationModel(contentsOf: try model ?? DefaultModel.path(TranslateCommand.defaultModelName))
         // Test sets are read whole and must align line for line; empty lines are kept (and score 0).
+        if let output { try OutputFile.checkWritable(output, what: "the translations") }
         let sources = try Self.lines(src), references = try Self.lines(ref)
+        guard !sources.isEmpty else { throw DataError(path: src, "no sentences to translate (the file is empty)") }
         guard sources.count == references.count else {
             throw DataError(path: ref, "\(references.count) reference lines for \(sources.count) source lines in \(src)")
         }

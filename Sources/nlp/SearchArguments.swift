@@ -9,7 +9,7 @@ struct SearchArguments: ParsableArguments {
     @Option(help: "A translation has at most ratio × source pieces + 5 pieces.")
     var maxLengthRatio = 2.0
 
-    @Option(help: "Length normalisation α: hypotheses are ranked by log p / length^α.")
+    @Option(help: "Length normalisation α of beam search: hypotheses are ranked by log p / (pieces + 1)^α.")
     var lengthPenalty = 1.0
 
     @Flag(inversion: .prefixedNo, help: "Replace unknown output words by the source word they attend to most.")

@@ -18,7 +18,8 @@ struct TrainTranslateCommand: ParsableCommand {
             or are skipped with --on-bad-pair skip. A joint byte-pair encoding (--merges) is learned \
             on both sides of the training data. Dev BLEU (greedy decoding, sacreBLEU's defaults) is \
             measured after each epoch; the best model is kept and training stops after --patience \
-            epochs without a better one.
+            epochs without a better one. The training options default as for every task \
+            (--epochs 10, --batch-size 32); the shipped model used the command below.
 
             Example (the default English-German model):
               $ nlp train translate --src multi30k/raw/train.en --tgt multi30k/raw/train.de \\

@@ -14,7 +14,7 @@ struct TranslateCommand: ParsableCommand {
             --input (standard input when none), and writes one translation a line, in input order. \
             With --n-best N, N lines per sentence (best first). With --json, one JSON object per \
             sentence: source, translations (text, score, log-probability, source and target \
-            pieces, attention alignments). --attention FILE.svg draws the alignment of the first \
+            pieces, attention alignments). --attention FILE.svg draws the alignment of the first non-empty \
             sentence's best translation.
 
             Without --model the English-German model models/translate-en-de.safetensors is used.
@@ -58,6 +58,7 @@ struct TranslateCommand: ParsableCommand {
     func run() throws {
         NumericRuntime.configure(threads: threads)
         let translator = try TranslationModel(contentsOf: try model ?? DefaultModel.path(Self.defaultModelName))
+        if let attention { try OutputFile.checkWritable(attention, what: "the attention picture") }
         let options = search.options(nBest: nBest)
         let output = FileHandle.standardOutput
         var drewAttention = false
@@ -71,7 +72,9 @@ struct TranslateCommand: ParsableCommand {
                     for translation in translations { text += translation.text + "\n" }
                 }
             }
-            if let attention, !drewAttention, let first = results.first?.first {
+            // The first sentence with tokens (an empty one has no alignment to draw).
+            if let attention, !drewAttention,
+               let first = results.lazy.compactMap(\.first).first(where: { !$0.sourcePieces.isEmpty }) {
                 try Self.writeHeatmap(first, to: attention)
                 drewAttention = true
             }

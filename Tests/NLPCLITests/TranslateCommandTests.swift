@@ -39,6 +39,13 @@ final class TranslateCommandTests: XCTestCase {
         let nBest = try NLPRunner.run(["translate", "--model", model, "--beam", "3", "--n-best", "3", sentences[0]])
         XCTAssertEqual(nBest.output.split(separator: "\n").count, 3, nBest.output)
 
+        // The heatmap is of the first sentence with tokens; an empty first line is skipped.
+        let skipEmpty = try NLPRunner.run(["translate", "--model", model, "--attention", dir.path("b.svg")],
+                                          input: "\n" + sentences[1] + "\n")
+        XCTAssertEqual(skipEmpty.status, 0, skipEmpty.stderr)
+        XCTAssertEqual(skipEmpty.output.split(separator: "\n", omittingEmptySubsequences: false).count, 3)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.path("b.svg")))
+
         let svg = dir.path("a.svg")
         let json = try NLPRunner.run(["translate", "--model", model, "--json", "--attention", svg, sentences[1]])
         XCTAssertEqual(json.status, 0, json.stderr)
@@ -75,6 +82,19 @@ final class TranslateCommandTests: XCTestCase {
         let badBeam = try NLPRunner.run(["translate", "--model", dir.path("absent.safetensors"), "--beam", "0", "x"])
         XCTAssertNotEqual(badBeam.status, 0)
         XCTAssertTrue(badBeam.stderr.contains("--beam"), badBeam.stderr)
+
+        let hugeRatio = try NLPRunner.run(["translate", "--max-length-ratio", "1e300", "x"])
+        XCTAssertEqual(hugeRatio.status, 64, "a usage error, not a crash: \(hugeRatio.stderr)")
+        XCTAssertTrue(hugeRatio.stderr.contains("--max-length-ratio"), hugeRatio.stderr)
+
+        let empty = try dir.write("empty.txt", "")
+        let emptyEval = try NLPRunner.run(["eval", "translate", "--src", empty, "--ref", empty])
+        XCTAssertNotEqual(emptyEval.status, 0)
+        XCTAssertTrue(emptyEval.stderr.contains("empty.txt"), emptyEval.stderr)
+        let unwritable = try NLPRunner.run(["eval", "translate", "--src", Self.english, "--ref", Self.german,
+                                            "--output", dir.path("nowhere/out.de")])
+        XCTAssertNotEqual(unwritable.status, 0)
+        XCTAssertTrue(unwritable.stderr.contains("nowhere"), unwritable.stderr)
 
         let absent = try NLPRunner.run(["translate", "--model", dir.path("absent.safetensors"), "x"])
         XCTAssertNotEqual(absent.status, 0)

@@ -7,20 +7,7 @@ import Tokenize
 /// out a dev set, widening a vocabulary with pretrained vectors' words, fingerprinting a run.
 enum TrainingData {
     /// Fails now, not after an hour of training, if a model cannot be written to `path`.
-    static func checkWritable(_ path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        let folder = directory.isEmpty ? "." : directory
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DataError(path: path, "cannot write the model: the folder '\(folder)' does not exist")
-        }
-        guard FileManager.default.isWritableFile(atPath: folder) else {
-            throw DataError(path: path, "cannot write the model: the folder '\(folder)' is not writable")
-        }
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw DataError(path: path, "cannot write the model: it is a folder")
-        }
-    }
+    static func checkWritable(_ path: String) throws { try OutputFile.checkWritable(path, what: "the model") }
 
     /// Holds out `fraction` of `items` (seeded, at least one) as a dev set; both keep file order.
     static func holdOut<T>(_ items: [T], fraction: Double, seed: UInt64, path: String,

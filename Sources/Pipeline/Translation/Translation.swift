@@ -2,7 +2,7 @@
 public struct Translation: Codable, Equatable, Sendable {
     /// The translated text.
     public var text: String
-    /// The search's ranking score: log p / (pieces + 1)^α.
+    /// The search's ranking score: log p / (pieces + 1)^α for beam search, log p for greedy search.
     public var score: Double
     /// log p(translation | source), `</s>` included.
     public var logProbability: Double

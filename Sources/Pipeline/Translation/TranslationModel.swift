@@ -78,7 +78,11 @@ public final class TranslationModel {
                 : network.beamSearch(ids, beam: options.beam, nBest: options.nBest, maximumLengths: limits,
                                      lengthNormalization: options.lengthNormalization)
             for (index, hypotheses) in zip(indices, found) {
-                results[index] = hypotheses.map { translation($0, source: sources[index].pieces, options: options) }
+                var translations = hypotheses.map { translation($0, source: sources[index].pieces, options: options) }
+                // Fewer than n-best finished (a model whose scores are not finite): repeat the last,
+                // or the empty translation, so that every text has n-best lines.
+                while translations.count < options.nBest { translations.append(translations.last ?? empty) }
+                results[index] = translations
             }
         }
         return results

@@ -19,7 +19,7 @@ public struct TranslationSearchOptions: Equatable, Sendable {
     public var problem: String? {
         if beam < 1 { return "--beam must be at least 1" }
         if nBest < 1 || nBest > beam { return "--n-best must be between 1 and the beam size (\(beam))" }
-        if !(maximumLengthRatio > 0 && maximumLengthRatio.isFinite) { return "--max-length-ratio must be a positive number" }
+        if !(maximumLengthRatio > 0 && maximumLengthRatio <= 1000) { return "--max-length-ratio must be a positive number up to 1000" }
         if !(lengthNormalization >= 0 && lengthNormalization.isFinite) { return "--length-penalty must be 0 or more" }
         if batchSize < 1 { return "--batch-size must be at least 1" }
         return nil

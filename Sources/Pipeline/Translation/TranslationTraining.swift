@@ -131,7 +131,9 @@ public struct TranslationTraining {
             sourceVocabularySize: sourceEncode.vocabulary.count, targetVocabularySize: targetEncode.vocabulary.count,
             embeddingDimension: embeddingDimension, encoder: encoderConfiguration, decoderHiddenSize: decoderHiddenSize,
             attention: attention, attentionSize: attentionSize, dropout: dropout, tieEmbeddings: tieEmbeddings)
-        if let problem = networkConfiguration.problem { throw DataError(path: outputPath, problem) }
+        if let problem = networkConfiguration.problem {
+            throw DataError(path: train.paths[0].path, "cannot build the network: \(problem) (are --min-count or the corpus leaving no pieces?)")
+        }
         var generator = SeededGenerator(seed: training.seed)
         let network = Translator<Float>(configuration: networkConfiguration, generator: &generator)
         let configuration = TranslationConfiguration(subword: subword, sourceEncode: sourceEncode,
@@ -147,6 +149,12 @@ public struct TranslationTraining {
         }
         let trainExamples = trainPairs.indices.compactMap { example(trainPairs[$0], source: sourcePieces[$0], target: targetPieces[$0]) }
         let devExamples = devPairs.compactMap { example($0) }
+        // A source of only characters the tokenizer drops (zero-width spaces) has no pieces.
+        let dropped = trainPairs.count - trainExamples.count + devPairs.count - devExamples.count
+        if dropped > 0 { progress.line("left out \(dropped) pairs whose source has no tokens") }
+        guard !trainExamples.isEmpty, !devExamples.isEmpty else {
+            throw DataError(path: train.paths[0].path, "no pairs with source tokens left for training and dev")
+        }
         let parameterCount = network.parameters.reduce(0) { $0 + $1.value.count }
         let targetTokens = trainExamples.reduce(0) { $0 + $1.target.count + 1 }
         progress.line("\(trainExamples.count) training pairs (\(targetTokens) target pieces) and \(devExamples.count) dev pairs, "
