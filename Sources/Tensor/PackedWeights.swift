@@ -96,29 +96,14 @@ struct ProductKey: Hashable {
 
 /// W packed in one layout.
 final class PackedCopy {
-    var descriptor: dnnl_memory_desc_t
+    let descriptor: dnnl_memory_desc_t
     let memory: dnnl_memory_t
 
     /// Reorders W (k, n), given as its transpose row-major with rows `ldw` apart, into `descriptor`.
     init(descriptor: dnnl_memory_desc_t, weights: UnsafePointer<Float>, k: Int, n: Int, ldw: Int, stream: dnnl_stream_t) {
-        let engine = PackedMatmul.engine
         self.descriptor = descriptor
-        var given = dnnl_memory_desc_t()
-        check(dnnl_memory_desc_init_by_strides(&given, 2, [Int64(k), Int64(n)], dnnl_f32, [1, Int64(ldw)]))
-        var packed: dnnl_memory_t?, source: dnnl_memory_t?
-        check(dnnl_memory_create(&packed, &self.descriptor, engine, UnsafeMutableRawPointer(bitPattern: -1)))  // DNNL_MEMORY_ALLOCATE
-        check(dnnl_memory_create(&source, &given, engine, UnsafeMutableRawPointer(mutating: weights)))
-        memory = packed!
-        var reorderDescriptor: dnnl_primitive_desc_t?
-        check(dnnl_reorder_primitive_desc_create(&reorderDescriptor, &given, engine, &self.descriptor, engine, nil))
-        var reorder: dnnl_primitive_t?
-        check(dnnl_primitive_create(&reorder, reorderDescriptor))
-        var arguments = [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: source), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: memory)]
-        check(dnnl_primitive_execute(reorder, stream, 2, &arguments))
-        check(dnnl_stream_wait(stream))
-        dnnl_primitive_destroy(reorder)
-        dnnl_primitive_desc_destroy(reorderDescriptor)
-        dnnl_memory_destroy(source)
+        memory = OneDNN.packedCopy(of: weights, given: OneDNN.descriptor(k, n, strides: [1, ldw]), packed: descriptor,
+                                   stream: stream)
     }
 
     deinit { dnnl_memory_destroy(memory) }
@@ -133,44 +118,22 @@ final class PackedProduct {
     let weights: PackedCopy
 
     init(key: ProductKey, k: Int, n: Int, weights: UnsafePointer<Float>, ldw: Int, copies: inout [PackedCopy]) {
-        let engine = PackedMatmul.engine
-        var stream: dnnl_stream_t?
-        check(dnnl_stream_create(&stream, engine, UInt32(dnnl_stream_default_flags.rawValue)))
-        self.stream = stream!
-        var sourceMD = dnnl_memory_desc_t(), anyWeightsMD = dnnl_memory_desc_t(), destinationMD = dnnl_memory_desc_t()
-        check(dnnl_memory_desc_init_by_strides(&sourceMD, 2, [Int64(key.rows), Int64(k)], dnnl_f32, [Int64(key.ldx), 1]))
-        check(dnnl_memory_desc_init_by_tag(&anyWeightsMD, 2, [Int64(k), Int64(n)], dnnl_f32, dnnl_format_tag_any))
-        check(dnnl_memory_desc_init_by_strides(&destinationMD, 2, [Int64(key.rows), Int64(n)], dnnl_f32, [Int64(key.ldy), 1]))
-        var attributes: dnnl_primitive_attr_t?
-        check(dnnl_primitive_attr_create(&attributes))
-        defer { dnnl_primitive_attr_destroy(attributes) }
-        if key.accumulate {
-            var postOps: dnnl_post_ops_t?
-            check(dnnl_post_ops_create(&postOps))
-            check(dnnl_post_ops_append_sum(postOps, 1))
-            check(dnnl_primitive_attr_set_post_ops(attributes, postOps))
-            dnnl_post_ops_destroy(postOps)
-        }
-        var matmul = dnnl_matmul_desc_t()
-        check(dnnl_matmul_desc_init(&matmul, &sourceMD, &anyWeightsMD, nil, &destinationMD))
-        var descriptorHandle: dnnl_primitive_desc_t?
-        check(dnnl_primitive_desc_create(&descriptorHandle, &matmul, attributes, engine, nil))
-        defer { dnnl_primitive_desc_destroy(descriptorHandle) }
-        var primitive: dnnl_primitive_t?
-        check(dnnl_primitive_create(&primitive, descriptorHandle))
-        self.primitive = primitive!
+        stream = OneDNN.makeStream()
+        var sourceMD = OneDNN.descriptor(key.rows, k, strides: [key.ldx, 1])
+        var destinationMD = OneDNN.descriptor(key.rows, n, strides: [key.ldy, 1])
+        var wanted: dnnl_memory_desc_t
+        (primitive, wanted) = OneDNN.matmul(source: &sourceMD, destination: &destinationMD, k: k, n: n,
+                                            accumulate: key.accumulate)
         // The packed copy in the layout this primitive wants: an existing one, or a new one.
-        var wanted = dnnl_primitive_desc_query_md(descriptorHandle, dnnl_query_weights_md, 0)!.pointee
-        if let existing = copies.first(where: { dnnl_memory_desc_equal(&$0.descriptor, &wanted) != 0 }) {
+        if let existing = copies.first(where: { copy in
+            withUnsafePointer(to: copy.descriptor) { dnnl_memory_desc_equal($0, &wanted) != 0 }
+        }) {
             self.weights = existing
         } else {
-            self.weights = PackedCopy(descriptor: wanted, weights: weights, k: k, n: n, ldw: ldw, stream: self.stream)
+            self.weights = PackedCopy(descriptor: wanted, weights: weights, k: k, n: n, ldw: ldw, stream: stream)
             copies.append(self.weights)
         }
-        var source: dnnl_memory_t?, destination: dnnl_memory_t?
-        check(dnnl_memory_create(&source, &sourceMD, engine, nil))
-        check(dnnl_memory_create(&destination, &destinationMD, engine, nil))
-        (self.source, self.destination) = (source!, destination!)
+        (source, destination) = (OneDNN.handle(sourceMD), OneDNN.handle(destinationMD))
     }
 
     deinit {
@@ -181,19 +144,8 @@ final class PackedProduct {
     }
 
     func run(_ x: UnsafeRawPointer, _ y: UnsafeMutableRawPointer) {
-        check(dnnl_memory_set_data_handle(source, UnsafeMutableRawPointer(mutating: x)))
-        check(dnnl_memory_set_data_handle(destination, y))
-        var arguments = [dnnl_exec_arg_t(arg: DNNL_ARG_SRC, memory: source),
-                         dnnl_exec_arg_t(arg: DNNL_ARG_WEIGHTS, memory: weights.memory),
-                         dnnl_exec_arg_t(arg: DNNL_ARG_DST, memory: destination)]
-        check(dnnl_primitive_execute(primitive, stream, 3, &arguments))
-        check(dnnl_stream_wait(stream))
+        OneDNN.execute(primitive, stream: stream, source: source, x, weights: weights.memory, destination: destination, y)
     }
-}
-
-@inline(__always)
-private func check(_ status: dnnl_status_t, line: UInt = #line) {
-    precondition(status == dnnl_success, "oneDNN call failed with status \(status.rawValue) (PackedWeights.swift:\(line))")
 }
 
 /// One value derived from weights (packed copies of them, say), kept until it is stale: `value`
