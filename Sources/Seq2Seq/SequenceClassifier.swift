@@ -3,7 +3,7 @@ import Tensor
 
 /// A many-to-one classifier (sentiment): one score per class for each whole sequence.
 ///
-///     x_t = dropout(E[id_t])        (T·B, D)
+///     x_t = dropout(E[id'_t])       (T·B, D)   id' = `WordDropout`(id) in training
 ///     y   = encoder(x)              (T·B, W), final states stateCount × (B, S·H)
 ///     p   = pool(y)                 (B, W)        (`Pooling`: last, max or mean over real steps)
 ///     z   = dropout(p) Wᵀ + b       (B, C)
@@ -23,7 +23,8 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
     public let output: Linear<Scalar>
     public let parameters: [Parameter<Scalar>]
     let dropout: Dropout
-    /// Draws the masks of the two dropouts (token vectors, pooled vector).
+    let wordDropout: WordDropout
+    /// Draws the masks of the dropouts (words, token vectors, pooled vector).
     var generator: SeededGenerator
 
     /// `pretrainedTable` (V, D) replaces the random table (its `<pad>` row is set to zero);
@@ -49,6 +50,7 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
         output = Linear(inputSize: encoder.outputSize, outputSize: configuration.classes, prefix: "output.",
                         generator: &generator)
         dropout = Dropout(rate: configuration.dropout)
+        wordDropout = WordDropout(rate: configuration.wordDropout)
         self.generator = generator.split()
         parameters = (configuration.oneHot ? [] : embedding.parameters) + encoder.parameters + output.parameters
         requireUniqueParameterNames()
@@ -72,7 +74,7 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
 
     /// What forward keeps for backward.
     public struct Cache {
-        let ids: [Int]
+        let ids: [Int]                   // after word dropout
         let lengths: [Int]
         let embeddingMask: Matrix<Scalar>?
         let encoder: RecurrentEncoder<Scalar>.Cache
@@ -88,13 +90,14 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
         precondition(B > 0 && ids.count % B == 0, "\(ids.count) ids are not T·B for a batch of \(B)")
         let T = ids.count / B
         precondition(lengths.allSatisfy { $0 >= 1 && $0 <= T }, "lengths \(lengths) outside 1...\(T)")
-        let tokens = dropout.forward(embedding.forward(ids), training: training, generator: &generator)
+        let read = wordDropout.apply(ids, training: training, generator: &generator)
+        let tokens = dropout.forward(embedding.forward(read), training: training, generator: &generator)
         let encoded = encoder.forward(tokens.output, lengths: lengths, training: training)
         let pooled = configuration.pooling.forward(outputs: encoded.output, finalStates: encoded.finalStates,
                                                    lengths: lengths, encoder: configuration.encoder)
         let dropped = dropout.forward(pooled.pooled, training: training, generator: &generator)
         return (output.forward(dropped.output),
-                Cache(ids: ids, lengths: lengths, embeddingMask: tokens.mask, encoder: encoded.cache,
+                Cache(ids: read, lengths: lengths, embeddingMask: tokens.mask, encoder: encoded.cache,
                       argmax: pooled.argmax, pooledMask: dropped.mask, dropped: dropped.output))
     }
 

@@ -15,10 +15,13 @@ public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
     /// Dropout on the token vectors and on the pooled vector, in [0, 1). Dropout between the
     /// encoder's layers is `encoder.dropout`.
     public var dropout: Double
+    /// Word dropout in training (`WordDropout`): the share of tokens read as `<unk>`, in [0, 1).
+    public var wordDropout: Double
 
     public init(
         vocabularySize: Int, embeddingDimension: Int, oneHot: Bool = false,
-        encoder: EncoderConfiguration, pooling: Pooling = .last, classes: Int, dropout: Double = 0
+        encoder: EncoderConfiguration, pooling: Pooling = .last, classes: Int, dropout: Double = 0,
+        wordDropout: Double = 0
     ) {
         self.vocabularySize = vocabularySize
         self.embeddingDimension = embeddingDimension
@@ -27,6 +30,7 @@ public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
         self.pooling = pooling
         self.classes = classes
         self.dropout = dropout
+        self.wordDropout = wordDropout
     }
 
     /// What is wrong with the values, if anything. Checked where a classifier is built and
@@ -43,11 +47,12 @@ public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
         }
         if classes < 1 { return "\(classes) classes" }
         if !(dropout >= 0 && dropout < 1) { return "dropout \(dropout) outside [0, 1)" }
+        if !(wordDropout >= 0 && wordDropout < 1) { return "word dropout \(wordDropout) outside [0, 1)" }
         return nil
     }
 
-    /// Decodes a configuration written by `encode(to:)`; `oneHot` (false), `pooling` (last) and
-    /// `dropout` (0) may be left out. Inconsistent values are a `DecodingError.dataCorrupted`
+    /// Decodes a configuration written by `encode(to:)`; `oneHot` (false), `pooling` (last),
+    /// `dropout` and `wordDropout` (0) may be left out. Inconsistent values are a `DecodingError.dataCorrupted`
     /// that says which.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -58,6 +63,7 @@ public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
         pooling = try container.decodeIfPresent(Pooling.self, forKey: .pooling) ?? .last
         classes = try container.decode(Int.self, forKey: .classes)
         dropout = try container.decodeIfPresent(Double.self, forKey: .dropout) ?? 0
+        wordDropout = try container.decodeIfPresent(Double.self, forKey: .wordDropout) ?? 0
         if let problem {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: decoder.codingPath, debugDescription: "classifier configuration: \(problem)"))

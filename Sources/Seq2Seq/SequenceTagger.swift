@@ -4,7 +4,8 @@ import Tensor
 /// The network of a named-entity tagger (Lample et al. 2016): a score for every tag at every token,
 /// from the word's vector and, optionally, from its spelling.
 ///
-///     x_t = dropout([E[w_t] | f(chars_t)])      (T·B, D + F)   f = `CharacterFeatures`, F = 2Hc (or 0)
+///     x_t = dropout([E[w'_t] | f(chars_t)])     (T·B, D + F)   f = `CharacterFeatures`, F = 2Hc (or 0)
+///                                                          w' = `WordDropout`(w) in training
 ///     h   = encoder(x)                          (T·B, W)       W = `encoder.outputSize`
 ///     e_t = dropout(h_t) Wᵀ + b                 (T·B, C)       emissions, zero on padded steps
 ///
@@ -29,7 +30,8 @@ public final class SequenceTagger<Scalar: TensorScalar>: ParameterOwner {
     public let output: Linear<Scalar>
     public let parameters: [Parameter<Scalar>]
     let dropout: Dropout
-    /// Draws the masks of the two dropouts (token vectors, encoder outputs).
+    let wordDropout: WordDropout
+    /// Draws the masks of the dropouts (words, token vectors, encoder outputs).
     var generator: SeededGenerator
 
     /// `pretrainedTable` (V, D) replaces the random word table (its `<pad>` row is set to zero);
@@ -51,6 +53,7 @@ public final class SequenceTagger<Scalar: TensorScalar>: ParameterOwner {
         output = Linear(inputSize: encoder.outputSize, outputSize: configuration.tagCount, prefix: "output.",
                         generator: &generator)
         dropout = Dropout(rate: configuration.dropout)
+        wordDropout = WordDropout(rate: configuration.wordDropout)
         self.generator = generator.split()
         parameters = embedding.parameters + (characters?.parameters ?? []) + encoder.parameters + output.parameters
         requireUniqueParameterNames()
@@ -83,7 +86,7 @@ public final class SequenceTagger<Scalar: TensorScalar>: ParameterOwner {
 
     /// What forward keeps for backward.
     public struct Cache {
-        let ids: [Int]                   // T·B, `<pad>` on padded steps
+        let ids: [Int]                   // T·B, after word dropout, `<pad>` on padded steps
         let lengths: [Int]               // B
         let spellings: [Int]             // T·B: the row's distinct spelling, −1 on padded steps (or no characters)
         let characters: CharacterFeatures<Scalar>.Cache?
@@ -107,6 +110,7 @@ public final class SequenceTagger<Scalar: TensorScalar>: ParameterOwner {
         precondition(lengths.allSatisfy { $0 >= 1 && $0 <= T }, "lengths \(lengths) outside 1...\(T)")
         var realIDs = [Int](repeating: 0, count: T * B)
         for b in 0..<B { for t in 0..<lengths[b] { realIDs[t * B + b] = ids[t * B + b] } }
+        realIDs = wordDropout.apply(realIDs, training: training, generator: &generator)
 
         var spellings: [Int] = []
         var features: (features: Matrix<Scalar>, cache: CharacterFeatures<Scalar>.Cache)?

@@ -23,11 +23,14 @@ public struct SequenceTaggerConfiguration: Codable, Equatable, Sendable {
     /// Dropout on the token vectors and on the encoder's outputs, in [0, 1). Dropout between the
     /// encoder's layers is `encoder.dropout`.
     public var dropout: Double
+    /// Word dropout in training (`WordDropout`): the share of words read as `<unk>` (their spelling
+    /// still reaches the character features), in [0, 1).
+    public var wordDropout: Double
 
     public init(
         vocabularySize: Int, embeddingDimension: Int, characterVocabularySize: Int = 0,
         characterEmbeddingDimension: Int = 0, characterHiddenSize: Int = 0, encoder: EncoderConfiguration,
-        tagCount: Int, dropout: Double = 0
+        tagCount: Int, dropout: Double = 0, wordDropout: Double = 0
     ) {
         self.vocabularySize = vocabularySize
         self.embeddingDimension = embeddingDimension
@@ -37,6 +40,7 @@ public struct SequenceTaggerConfiguration: Codable, Equatable, Sendable {
         self.encoder = encoder
         self.tagCount = tagCount
         self.dropout = dropout
+        self.wordDropout = wordDropout
     }
 
     /// The character encoder, nil without character features: one bidirectional layer (concat) of
@@ -77,11 +81,12 @@ public struct SequenceTaggerConfiguration: Codable, Equatable, Sendable {
         }
         if tagCount < 1 { return "\(tagCount) tags" }
         if !(dropout >= 0 && dropout < 1) { return "dropout \(dropout) outside [0, 1)" }
+        if !(wordDropout >= 0 && wordDropout < 1) { return "word dropout \(wordDropout) outside [0, 1)" }
         return nil
     }
 
     /// Decodes a configuration written by `encode(to:)`; the three character sizes (0, no character
-    /// features) and `dropout` (0) may be left out. Inconsistent values are a
+    /// features), `dropout` and `wordDropout` (0) may be left out. Inconsistent values are a
     /// `DecodingError.dataCorrupted` that says which.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -93,6 +98,7 @@ public struct SequenceTaggerConfiguration: Codable, Equatable, Sendable {
         encoder = try container.decode(EncoderConfiguration.self, forKey: .encoder)
         tagCount = try container.decode(Int.self, forKey: .tagCount)
         dropout = try container.decodeIfPresent(Double.self, forKey: .dropout) ?? 0
+        wordDropout = try container.decodeIfPresent(Double.self, forKey: .wordDropout) ?? 0
         if let problem {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: decoder.codingPath, debugDescription: "tagger configuration: \(problem)"))

@@ -66,6 +66,9 @@ struct TrainSentimentCommand: ParsableCommand {
     @Option(help: "Dropout on the embeddings and before the output layer.")
     var dropout = 0.5
 
+    @Option(help: "Share of training tokens read as <unk> (word dropout), so unseen words are handled.")
+    var wordDropout = 0.0
+
     @Option(help: "Keep tokens seen at least this often in training.")
     var minCount = 1
 
@@ -96,7 +99,7 @@ struct TrainSentimentCommand: ParsableCommand {
         if files.vectors != nil && embedding == .oneHot { throw ValidationError("--vectors and --embedding one-hot exclude each other") }
         if layers < 1 { throw ValidationError("--layers must be at least 1") }
         if hidden < 1 { throw ValidationError("--hidden must be at least 1") }
-        for (name, value) in [("--dropout", dropout), ("--layer-dropout", layerDropout)] where !(value >= 0 && value < 1) {
+        for (name, value) in [("--dropout", dropout), ("--layer-dropout", layerDropout), ("--word-dropout", wordDropout)] where !(value >= 0 && value < 1) {
             throw ValidationError("\(name) must be in [0, 1)")
         }
         if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
@@ -137,6 +140,7 @@ struct TrainSentimentCommand: ParsableCommand {
                                                 bidirectional: bidirectional, merge: merge, dropout: layerDropout)
         settings.pooling = pooling
         settings.dropout = dropout
+        settings.wordDropout = wordDropout
         settings.labelNames = try parsedLabelNames()
         settings.training = training.options
         settings.saveDType = files.dtype

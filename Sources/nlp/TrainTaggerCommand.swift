@@ -63,6 +63,9 @@ struct TrainTaggerCommand: ParsableCommand {
     @Option(help: "Dropout on the token inputs and the encoder output.")
     var dropout = 0.5
 
+    @Option(help: "Share of training words read as <unk> (word dropout; their characters are still read).")
+    var wordDropout = 0.0
+
     @Flag(inversion: .prefixedNo, help: "Decode with a CRF (otherwise a softmax per token).")
     var crf = true
 
@@ -86,7 +89,7 @@ struct TrainTaggerCommand: ParsableCommand {
             throw ValidationError("--char-hidden, --token-column and --tag-column must be 0 or more")
         }
         if tagColumn == tokenColumn { throw ValidationError("--token-column and --tag-column must differ") }
-        for (name, value) in [("--dropout", dropout), ("--layer-dropout", layerDropout)] where !(value >= 0 && value < 1) {
+        for (name, value) in [("--dropout", dropout), ("--layer-dropout", layerDropout), ("--word-dropout", wordDropout)] where !(value >= 0 && value < 1) {
             throw ValidationError("\(name) must be in [0, 1)")
         }
     }
@@ -110,6 +113,7 @@ struct TrainTaggerCommand: ParsableCommand {
         settings.encoder = EncoderConfiguration(cell: cell, inputSize: 0, hiddenSize: hidden, layers: layers,
                                                 bidirectional: true, merge: .concat, dropout: layerDropout)
         settings.dropout = dropout
+        settings.wordDropout = wordDropout
         settings.crf = crf
         settings.training = training.options
         settings.saveDType = files.dtype

@@ -66,6 +66,10 @@ final class SentimentCommandTests: XCTestCase {
         let badOption = try NLPRunner.run(["train", "sentiment", "--train", Self.sample, "-o", model, "--dropout", "1.5"])
         XCTAssertNotEqual(badOption.status, 0)
         XCTAssertTrue(badOption.stderr.contains("--dropout must be in [0, 1)"), badOption.stderr)
+        let badWordDropout = try NLPRunner.run(["train", "sentiment", "--train", Self.sample, "-o", model,
+                                                "--word-dropout", "1"])
+        XCTAssertNotEqual(badWordDropout.status, 0)
+        XCTAssertTrue(badWordDropout.stderr.contains("--word-dropout must be in [0, 1)"), badWordDropout.stderr)
 
         let notAModel = try NLPRunner.run(["classify", "--model", train], input: "hello\n")
         XCTAssertNotEqual(notAModel.status, 0)

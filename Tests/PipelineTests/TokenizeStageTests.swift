@@ -1,4 +1,5 @@
 import Pipeline
+import Seq2Seq
 import Tokenize
 import XCTest
 
@@ -36,5 +37,11 @@ final class TokenizeStageTests: XCTestCase {
         let vocabulary = Vocabulary(ordinaryTokens: ["good", "film"], counts: [2, 1])
         let pipeline = TokenizeStage(normalize: NormalizeStage(caseMapping: .lowercase)).then(EncodeStage(vocabulary: vocabulary))
         XCTAssertEqual(pipeline("Good film, bad"), [4, 5, Vocabulary.unknownID, Vocabulary.unknownID])
+    }
+
+    /// Word dropout in the networks replaces ids by the vocabulary's `<unk>` and leaves its `<pad>`.
+    func testWordDropoutUsesTheVocabularysSpecialIDs() {
+        XCTAssertEqual(WordDropout.unknownID, Vocabulary.unknownID)
+        XCTAssertEqual(WordDropout.paddingID, Vocabulary.paddingID)
     }
 }

@@ -16,14 +16,14 @@ final class SequenceClassifierTests: XCTestCase {
 
     func configuration(
         _ cell: CellKind, bidirectional: Bool, merge: DirectionMerge, pooling: Pooling,
-        dropout: Double = 0, encoderDropout: Double = 0, oneHot: Bool = false
+        dropout: Double = 0, encoderDropout: Double = 0, wordDropout: Double = 0, oneHot: Bool = false
     ) -> SequenceClassifier<Double>.Configuration {
         let D = oneHot ? vocabulary : dimension
         return .init(
             vocabularySize: vocabulary, embeddingDimension: D, oneHot: oneHot,
             encoder: EncoderConfiguration(cell: cell, inputSize: D, hiddenSize: hidden, layers: 2,
                                           bidirectional: bidirectional, merge: merge, dropout: encoderDropout),
-            pooling: pooling, classes: classes, dropout: dropout)
+            pooling: pooling, classes: classes, dropout: dropout, wordDropout: wordDropout)
     }
 
     /// Time-major ids (T·B) with real tokens 1..<V on real steps and `padding` on the others, and a
@@ -63,7 +63,7 @@ final class SequenceClassifierTests: XCTestCase {
             var generator = SeededGenerator(seed: 202)
             let model = SequenceClassifier<Double>(
                 configuration: configuration(cell, bidirectional: true, merge: .concat, pooling: pooling,
-                                             dropout: 0.3, encoderDropout: 0.4),
+                                             dropout: 0.3, encoderDropout: 0.4, wordDropout: 0.3),
                 generator: &generator)
             checkGradients(model, name: "dropout \(cell.rawValue) \(pooling)", training: true, generator: &generator)
         }
@@ -228,7 +228,7 @@ final class SequenceClassifierTests: XCTestCase {
         let lengths = [3, 5, 2]
         var generator = SeededGenerator(seed: 505)
         let configuration = configuration(.lstm, bidirectional: true, merge: .concat, pooling: .mean,
-                                          dropout: 0.5, encoderDropout: 0.5)
+                                          dropout: 0.5, encoderDropout: 0.5, wordDropout: 0.5)
         let model = SequenceClassifier<Double>(configuration: configuration, generator: &generator)
         let (ids, _) = batch(lengths: lengths, generator: &generator)
         func run(_ training: Bool) -> Matrix<Double> { model.forward(ids: ids, lengths: lengths, training: training).logits }
@@ -253,6 +253,7 @@ final class SequenceClassifierTests: XCTestCase {
         var undroppedConfiguration = configuration
         undroppedConfiguration.dropout = 0
         undroppedConfiguration.encoder.dropout = 0
+        undroppedConfiguration.wordDropout = 0
         var sameSeed = SeededGenerator(seed: 505)
         let undropped = SequenceClassifier<Double>(configuration: undroppedConfiguration, generator: &sameSeed)
         XCTAssertEqual(undropped.forward(ids: ids, lengths: lengths, training: false).logits, inference)

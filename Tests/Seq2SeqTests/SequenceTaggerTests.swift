@@ -16,7 +16,7 @@ final class SequenceTaggerTests: XCTestCase {
     let spellings = [[1, 2, 3], [4], [2, 5, 1, 3, 3], [5, 5], [3, 1]]
 
     func configuration(
-        _ cell: CellKind, characters: Bool, dropout: Double = 0, encoderDropout: Double = 0
+        _ cell: CellKind, characters: Bool, dropout: Double = 0, encoderDropout: Double = 0, wordDropout: Double = 0
     ) -> SequenceTagger<Double>.Configuration {
         let characterHidden = characters ? self.characterHidden : 0
         return .init(
@@ -25,7 +25,7 @@ final class SequenceTaggerTests: XCTestCase {
             characterEmbeddingDimension: characters ? characterDimension : 0, characterHiddenSize: characterHidden,
             encoder: EncoderConfiguration(cell: cell, inputSize: dimension + 2 * characterHidden, hiddenSize: hidden,
                                           layers: 2, bidirectional: true, dropout: encoderDropout),
-            tagCount: tags, dropout: dropout)
+            tagCount: tags, dropout: dropout, wordDropout: wordDropout)
     }
 
     /// Time-major ids and spellings (T·B) and per-token targets: real tokens draw ids 1..<V and
@@ -67,7 +67,7 @@ final class SequenceTaggerTests: XCTestCase {
     func testGradientsThroughReplayedDropoutMasks() {
         var generator = SeededGenerator(seed: 42)
         let model = SequenceTagger<Double>(
-            configuration: configuration(.lstm, characters: true, dropout: 0.3, encoderDropout: 0.4),
+            configuration: configuration(.lstm, characters: true, dropout: 0.3, encoderDropout: 0.4, wordDropout: 0.3),
             generator: &generator)
         checkGradients(model, name: "dropout", training: true, generator: &generator)
     }
@@ -191,7 +191,7 @@ final class SequenceTaggerTests: XCTestCase {
 
     func testDropoutReplaysFromGeneratorStatesAndIsOffInInference() {
         var generator = SeededGenerator(seed: 46)
-        let configuration = configuration(.lstm, characters: true, dropout: 0.5, encoderDropout: 0.5)
+        let configuration = configuration(.lstm, characters: true, dropout: 0.5, encoderDropout: 0.5, wordDropout: 0.5)
         let model = SequenceTagger<Double>(configuration: configuration, generator: &generator)
         let (ids, characters, _) = batch(lengths: lengths, generator: &generator)
         func run(_ training: Bool) -> Matrix<Double> {
@@ -223,6 +223,7 @@ final class SequenceTaggerTests: XCTestCase {
         var undroppedConfiguration = configuration
         undroppedConfiguration.dropout = 0
         undroppedConfiguration.encoder.dropout = 0
+        undroppedConfiguration.wordDropout = 0
         var sameSeed = SeededGenerator(seed: 46)
         let undropped = SequenceTagger<Double>(configuration: undroppedConfiguration, generator: &sameSeed)
         XCTAssertEqual(undropped.forward(ids: ids, characters: characters, lengths: lengths, training: true).emissions,

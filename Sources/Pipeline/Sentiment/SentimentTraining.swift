@@ -37,6 +37,8 @@ public struct SentimentTraining {
                                               bidirectional: true, merge: .concat, dropout: 0)
     public var pooling = Pooling.max
     public var dropout = 0.5
+    /// Share of training tokens read as `<unk>` (`WordDropout`).
+    public var wordDropout = 0.0
     /// Names shown for labels, e.g. ["0": "negative", "1": "positive"].
     public var labelNames: [String: String] = [:]
     public var training = TrainingOptions()
@@ -63,7 +65,7 @@ public struct SentimentTraining {
                       "min-count": String(minCount), "cell": encoder.cell.rawValue, "layers": String(encoder.layers),
                       "hidden": String(encoder.hiddenSize), "bidirectional": String(encoder.bidirectional),
                       "merge": encoder.merge.rawValue, "layer-dropout": String(encoder.dropout),
-                      "pooling": pooling.rawValue, "dropout": String(dropout),
+                      "pooling": pooling.rawValue, "dropout": String(dropout), "word-dropout": String(wordDropout),
                       "freeze-embedding": String(freezeEmbedding), "save-dtype": saveDType.rawValue,
                       "dev-fraction": devPath == nil ? String(devFraction) : "-"]
         switch embedding {
@@ -149,7 +151,7 @@ public struct SentimentTraining {
         encoderConfiguration.inputSize = dimension
         let networkConfiguration = SequenceClassifierConfiguration(
             vocabularySize: vocabulary.count, embeddingDimension: dimension, oneHot: embedding == .oneHot,
-            encoder: encoderConfiguration, pooling: pooling, classes: labels.count, dropout: dropout)
+            encoder: encoderConfiguration, pooling: pooling, classes: labels.count, dropout: dropout, wordDropout: wordDropout)
         let network = SequenceClassifier<Float>(configuration: networkConfiguration, pretrainedTable: pretrained,
                                                 freezeEmbedding: freezeEmbedding, generator: &generator)
         let configuration = SentimentConfiguration(tokenize: tokenize, encode: encode, network: networkConfiguration,

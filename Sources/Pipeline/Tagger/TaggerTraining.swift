@@ -33,6 +33,8 @@ public struct TaggerTraining {
     public var encoder = EncoderConfiguration(cell: .lstm, inputSize: 0, hiddenSize: 200, layers: 1,
                                               bidirectional: true, merge: .concat, dropout: 0)
     public var dropout = 0.5
+    /// Share of training tokens read as `<unk>` (`WordDropout`).
+    public var wordDropout = 0.0
     public var crf = true
     public var training = TrainingOptions()
     public var saveDType = SafeTensors.DType.f32
@@ -55,7 +57,7 @@ public struct TaggerTraining {
          "vectors": vectorsPath ?? "-", "vectors-vocab": String(vectorsVocabulary), "char-dim": String(characterDimension),
          "char-hidden": String(characterHidden), "cell": encoder.cell.rawValue, "layers": String(encoder.layers),
          "hidden": String(encoder.hiddenSize), "bidirectional": String(encoder.bidirectional),
-         "layer-dropout": String(encoder.dropout), "dropout": String(dropout), "crf": String(crf),
+         "layer-dropout": String(encoder.dropout), "dropout": String(dropout), "word-dropout": String(wordDropout), "crf": String(crf),
          "locale": tokenize.normalize.locale, "save-dtype": saveDType.rawValue,
          "dev-fraction": devPath == nil ? String(devFraction) : "-"]
     }
@@ -145,7 +147,7 @@ public struct TaggerTraining {
             vocabularySize: vocabulary.count, embeddingDimension: dimension,
             characterVocabularySize: characters?.count ?? 0, characterEmbeddingDimension: characters == nil ? 0 : characterDimension,
             characterHiddenSize: characters == nil ? 0 : characterHidden, encoder: encoderConfiguration,
-            tagCount: tagNames.count, dropout: dropout)
+            tagCount: tagNames.count, dropout: dropout, wordDropout: wordDropout)
         let configuration = TaggerConfiguration(tokenize: tokenize, wordKey: wordKey, words: EncodeStage(vocabulary: vocabulary),
                                                 characters: characters, network: network, tags: tagNames, scheme: target, crf: crf)
         let model = TaggerModel(configuration: configuration,
