@@ -16,8 +16,8 @@ struct EvalTaggerCommand: ParsableCommand {
               $ nlp eval tagger --model ner.safetensors conll2003/test.txt
             """)
 
-    @Option(help: ArgumentHelp("The model file (default: models/ner-en.safetensors).", valueName: "model"))
-    var model: String?
+    @Option(help: ArgumentHelp("The model file (default: models/ner-en.safetensors); give several to tag with their ensemble (mean scores).", valueName: "model"))
+    var model: [String] = []
 
     @Option(help: "Column of the tokens (0-based).")
     var tokenColumn = 0
@@ -42,7 +42,7 @@ struct EvalTaggerCommand: ParsableCommand {
 
     func run() throws {
         NumericRuntime.configure(threads: threads)
-        let tagger = try TaggerModel(contentsOf: try model ?? DefaultModel.path(TagCommand.defaultModelName))
+        let tagger = try TaggerModel.load(model.isEmpty ? [DefaultModel.path(TagCommand.defaultModelName)] : model)
         let sentences = try CoNLLReader(path: file, tokenColumn: tokenColumn, tagColumn: tagColumn.map { .index($0) } ?? .last).readAll()
         let scores = tagger.evaluate(sentences)
         if json {

@@ -30,8 +30,8 @@ struct TagCommand: ParsableCommand {
     enum Input: String, ExpressibleByArgument, CaseIterable { case text, conll }
     enum Output: String, ExpressibleByArgument, CaseIterable { case inline, json, conll }
 
-    @Option(help: ArgumentHelp("The model file (default: models/ner-en.safetensors).", valueName: "model"))
-    var model: String?
+    @Option(help: ArgumentHelp("The model file (default: models/ner-en.safetensors); give several to tag with their ensemble (mean scores).", valueName: "model"))
+    var model: [String] = []
 
     @Option(help: "Input format: text or conll.")
     var input = Input.text
@@ -61,7 +61,7 @@ struct TagCommand: ParsableCommand {
 
     func run() throws {
         NumericRuntime.configure(threads: threads)
-        let tagger = try TaggerModel(contentsOf: try model ?? DefaultModel.path(Self.defaultModelName))
+        let tagger = try TaggerModel.load(model.isEmpty ? [DefaultModel.path(Self.defaultModelName)] : model)
         for file in files { try LineReader.checkReadable(file) }
         let out = FileHandle.standardOutput
         switch input {

@@ -71,6 +71,18 @@ final class TagCommandTests: XCTestCase {
         let overall = try XCTUnwrap(scores["overall"] as? [String: Any])
         XCTAssertGreaterThan(overall["f1"] as? Double ?? 0, 0.95)
         XCTAssertEqual(overall["support"] as? Int, 49)
+
+        // The model with itself as an ensemble (two --model options) tags and scores as alone.
+        let twice = try NLPRunner.run(["tag", "--model", Self.model, "--model", Self.model],
+                                      input: "Lena Hoffmann joined Kessler in Munich last year.\n\nok\n")
+        XCTAssertEqual(twice.status, 0, twice.stderr)
+        XCTAssertEqual(twice.output, inline.output)
+        let evalTwice = try NLPRunner.run(["eval", "tagger", "--model", Self.model, "--model", Self.model, "--json", Self.sample])
+        XCTAssertEqual(evalTwice.status, 0, evalTwice.stderr)
+        XCTAssertEqual(evalTwice.output, eval.output)
+        let notAModel = try NLPRunner.run(["eval", "tagger", "--model", Self.model, "--model", Self.sample, Self.sample])
+        XCTAssertNotEqual(notAModel.status, 0)
+        XCTAssertTrue(notAModel.stderr.contains(Self.sample), notAModel.stderr)
     }
 
     func testMalformedInputNamesFileAndLine() throws {

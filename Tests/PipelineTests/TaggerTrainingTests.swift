@@ -9,7 +9,7 @@ final class TaggerTrainingTests: XCTestCase {
     static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("corpora/sample.conll").path
 
-    func settings(output: String, epochs: Int = 3, crf: Bool = true) -> TaggerTraining {
+    static func settings(output: String, epochs: Int = 3, crf: Bool = true) -> TaggerTraining {
         var settings = TaggerTraining(trainPath: Self.sample, devPath: Self.sample, outputPath: output)
         settings.wordDimension = 16
         settings.characterDimension = 8
@@ -29,7 +29,7 @@ final class TaggerTrainingTests: XCTestCase {
         let folder = try TemporaryFolder()
         for crf in [true, false] {
             let output = folder.path("ner-\(crf).safetensors")
-            let result = try settings(output: output, epochs: 60, crf: crf).run(progress: TrainingProgress(style: .quiet))
+            let result = try Self.settings(output: output, epochs: 60, crf: crf).run(progress: TrainingProgress(style: .quiet))
             XCTAssertGreaterThan(result.best.metric, 0.97, "crf \(crf): \(result.best.summary)")
             let tagger = try TaggerModel(contentsOf: output)
             let scores = tagger.evaluate(try CoNLLReader(path: Self.sample).readAll())
@@ -40,7 +40,7 @@ final class TaggerTrainingTests: XCTestCase {
     func testALoadedTaggerTagsExactlyAsTheOneInMemoryAndFindsEntitySpans() throws {
         let folder = try TemporaryFolder()
         let output = folder.path("ner.safetensors")
-        try settings(output: output, epochs: 40).run(progress: TrainingProgress(style: .quiet))
+        try Self.settings(output: output, epochs: 40).run(progress: TrainingProgress(style: .quiet))
         let tagger = try TaggerModel(contentsOf: output)
         let again = try TaggerModel(contentsOf: output)
         let text = "Lena Hoffmann joined Kessler in Munich last year.  The company said on Tuesday that profits rose."
@@ -58,8 +58,8 @@ final class TaggerTrainingTests: XCTestCase {
 
     func testResumingAfterAnInterruptionGivesTheSameTagger() throws {
         let folder = try TemporaryFolder()
-        try settings(output: folder.path("a.safetensors")).run(progress: TrainingProgress(style: .quiet))
-        var interrupted = settings(output: folder.path("b.safetensors"))
+        try Self.settings(output: folder.path("a.safetensors")).run(progress: TrainingProgress(style: .quiet))
+        var interrupted = Self.settings(output: folder.path("b.safetensors"))
         interrupted.checkpointEveryBatches = 4
         XCTAssertThrowsError(try interrupted.run(progress: TrainingProgress(style: .quiet), stopAfterBatches: 11))
         try interrupted.run(resume: true, progress: TrainingProgress(style: .quiet))
@@ -68,7 +68,7 @@ final class TaggerTrainingTests: XCTestCase {
 
     func testTrainingOnBIOESConvertsTheTagsAndScoresTheSameEntities() throws {
         let folder = try TemporaryFolder()
-        var bioes = settings(output: folder.path("bioes.safetensors"), epochs: 40)
+        var bioes = Self.settings(output: folder.path("bioes.safetensors"), epochs: 40)
         bioes.modelScheme = .bioes
         let result = try bioes.run(progress: TrainingProgress(style: .quiet))
         let tagger = try TaggerModel(contentsOf: folder.path("bioes.safetensors"))
@@ -81,7 +81,7 @@ final class TaggerTrainingTests: XCTestCase {
     func testMalformedCoNLLStopsTrainingWithFileAndLine() throws {
         let folder = try TemporaryFolder()
         let train = try folder.write("bad.conll", "EU NNP B-NP B-ORG\nrejects VBZ B-VP O\nGerman JJ B-NP\n")
-        var bad = settings(output: folder.path("m.safetensors"))
+        var bad = Self.settings(output: folder.path("m.safetensors"))
         bad.trainPath = train
         bad.devPath = train
         XCTAssertThrowsError(try bad.run(progress: TrainingProgress(style: .quiet))) {
@@ -92,13 +92,13 @@ final class TaggerTrainingTests: XCTestCase {
 
     func testTagsThatAreNotEntityTagsAndDevSetsWithoutEntitiesAreErrors() throws {
         let folder = try TemporaryFolder()
-        var posColumn = settings(output: folder.path("m.safetensors"))
+        var posColumn = Self.settings(output: folder.path("m.safetensors"))
         posColumn.tagColumn = .index(1)
         XCTAssertThrowsError(try posColumn.run(progress: TrainingProgress(style: .quiet))) {
             XCTAssertTrue("\($0)".contains("sample.conll:3: 'NNP' is not a tag of an entity scheme"), "\($0)")
         }
         let dev = try folder.write("dev.conll", "The DT O\ncat NN O\n\n")
-        var noEntities = settings(output: folder.path("m.safetensors"))
+        var noEntities = Self.settings(output: folder.path("m.safetensors"))
         noEntities.devPath = dev
         XCTAssertThrowsError(try noEntities.run(progress: TrainingProgress(style: .quiet))) {
             XCTAssertTrue("\($0)".hasPrefix("\(dev): the dev sentences hold no entity"), "\($0)")
@@ -111,7 +111,7 @@ final class TaggerTrainingTests: XCTestCase {
         let folder = try TemporaryFolder()
         let text = try String(contentsOfFile: Self.sample, encoding: .utf8)
             .replacingOccurrences(of: "Lena NNP B-NP B-PER", with: "Lena NNP B-NP I-PER")
-        var repaired = settings(output: folder.path("m.safetensors"))
+        var repaired = Self.settings(output: folder.path("m.safetensors"))
         repaired.trainPath = try folder.write("train.conll", text)
         repaired.dataScheme = .iob2
         XCTAssertNoThrow(try repaired.run(progress: TrainingProgress(style: .quiet)))

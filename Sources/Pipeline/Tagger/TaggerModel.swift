@@ -18,6 +18,10 @@ public final class TaggerModel {
     public let network: SequenceTagger<Float>
     public let crf: LinearChainCRF<Float>?
     public private(set) var provenance: Provenance?
+    /// Models whose scores `tag` averages with this one's (an ensemble); empty for a single model.
+    public private(set) var companions: [TaggerModel] = []
+    /// The CRF `tag` decodes with: this model's, or in an ensemble one holding the members' mean scores.
+    private var decodingCRF: LinearChainCRF<Float>?
     /// Inference batch size (sentences).
     public var batchSize = 64
 
@@ -27,6 +31,40 @@ public final class TaggerModel {
         self.configuration = configuration
         self.network = network
         self.crf = crf
+        self.decodingCRF = crf
+    }
+
+    /// Makes this model tag as an ensemble with `others` (their files named by `paths`, for errors):
+    /// each member reads a sentence with its own vocabulary and network, and the members' emissions
+    /// and CRF scores are averaged, so Viterbi and the marginals run on
+    ///
+    ///     s(y) = (1/K) Σ_k s_k(y)       (K members; s_k the CRF score of member k, or its logits)
+    ///
+    /// The members must predict the same tags in the same scheme, all with a CRF or all without,
+    /// and split raw text the same way. `evaluate` and `tag` then score the ensemble.
+    public func ensemble(with others: [TaggerModel], paths: [String]) throws {
+        precondition(others.count == paths.count, "a path for each model")
+        for (other, path) in zip(others, paths) {
+            let mine = configuration, theirs = other.configuration
+            let difference = theirs.tags != mine.tags ? "tags \(theirs.tags), not \(mine.tags)"
+                : theirs.scheme != mine.scheme ? "scheme \(theirs.scheme.rawValue), not \(mine.scheme.rawValue)"
+                : theirs.crf != mine.crf ? (theirs.crf ? "a CRF, the first model has none" : "no CRF, the first model has one")
+                : theirs.tokenize != mine.tokenize ? "another way of splitting raw text into tokens" : nil
+            if let difference {
+                throw DataError(path: path, "cannot join the ensemble: this model has \(difference)")
+            }
+        }
+        companions = others
+        guard let crf else { return }
+        var generator = SeededGenerator(seed: 0)
+        let mean = LinearChainCRF<Float>(tagCount: configuration.tags.count, allowedTransitions: crf.allowedTransitions,
+                                         allowedStart: crf.allowedStart, allowedEnd: crf.allowedEnd, generator: &generator)
+        let members = [self] + others
+        for (index, parameter) in mean.parameters.enumerated() {
+            parameter.value.zero()
+            for member in members { parameter.value.add(member.crf!.parameters[index].value, scaledBy: 1 / Float(members.count)) }
+        }
+        decodingCRF = mean
     }
 
     /// The CRF a configuration asks for, with the scheme's transition constraints.
@@ -51,6 +89,14 @@ public final class TaggerModel {
         provenance = try? file.decodeProvenance(Provenance.self, path: path)
     }
 
+    /// Loads one model file, or several that tag as an ensemble (`ensemble(with:paths:)`).
+    public static func load(_ paths: [String]) throws -> TaggerModel {
+        precondition(!paths.isEmpty, "at least one model file")
+        let models = try paths.map(TaggerModel.init(contentsOf:))
+        try models[0].ensemble(with: Array(models.dropFirst()), paths: Array(paths.dropFirst()))
+        return models[0]
+    }
+
     public func write(to path: String, provenance: Provenance, dtype: SafeTensors.DType = .f32) throws {
         let tensors = SafeTensors(parameters: parameters, dtype: dtype).tensors
         try ModelFile(task: .tagger, configuration: configuration, provenance: provenance, tensors: tensors).write(to: path)
@@ -66,12 +112,11 @@ public final class TaggerModel {
     /// Tags sentences of tokens (batched; in input order). Each tag comes with its probability
     /// (the CRF's posterior marginal, or the softmax).
     public func tag(tokens sentences: [[String]]) -> [[(tag: String, probability: Double)]] {
-        let examples = sentences.map { $0.isEmpty ? nil : example(tokens: $0) }
         var result = [[(tag: String, probability: Double)]](repeating: [], count: sentences.count)
-        let real = examples.indices.filter { examples[$0] != nil }
+        let real = sentences.indices.filter { !sentences[$0].isEmpty }
         for batch in BatchPlan.inferenceBatches(lengths: real.map { sentences[$0].count }, batchSize: batchSize) {
             let indices = batch.map { real[$0] }
-            let predictions = predict(indices.map { examples[$0]! })
+            let predictions = predict(tokens: indices.map { sentences[$0] })
             for (index, prediction) in zip(indices, predictions) {
                 result[index] = prediction.map { (configuration.tags[$0.tag], $0.probability) }
             }
@@ -118,22 +163,43 @@ public final class TaggerModel {
         return EntityScores(gold: sentences.map(\.tags), predicted: predicted, scheme: configuration.scheme)
     }
 
-    /// Best tag index and its probability for each token of each example (a batch).
-    func predict(_ examples: [Example]) -> [[(tag: Int, probability: Double)]] {
+    /// The network's emissions (T·B, C) for a batch of examples, time-major as `PaddedBatch` lays them out.
+    public func emissions(_ examples: [Example]) -> Matrix<Float> {
         let batch = PaddedBatch(examples.map(\.words))
-        let B = batch.batchSize
-        let emissions = network.forward(ids: batch.ids, characters: timeMajorCharacters(examples, steps: batch.steps),
-                                        lengths: batch.lengths, training: false).emissions
+        return network.forward(ids: batch.ids, characters: timeMajorCharacters(examples, steps: batch.steps),
+                               lengths: batch.lengths, training: false).emissions
+    }
+
+    /// Best tag index and its probability for each token of each sentence (a batch of non-empty
+    /// sentences): the ensemble's mean emissions when there are companions.
+    func predict(tokens sentences: [[String]]) -> [[(tag: Int, probability: Double)]] {
+        let each = ([self] + companions).map { member in member.emissions(sentences.map { member.example(tokens: $0) }) }
+        var mean = each[0]
+        if each.count > 1 {
+            mean.zero()
+            for emissions in each { mean.add(emissions, scaledBy: 1 / Float(each.count)) }
+        }
+        return decode(mean, lengths: sentences.map(\.count), crf: decodingCRF)
+    }
+
+    /// Best tag index and its probability for each token of each example (a batch), this model alone.
+    func predict(_ examples: [Example]) -> [[(tag: Int, probability: Double)]] {
+        decode(emissions(examples), lengths: examples.map(\.words.count), crf: crf)
+    }
+
+    /// Viterbi (or the best softmax entry) and the marginals from emissions (T·B, C) of sentences of `lengths`.
+    public func decode(_ emissions: Matrix<Float>, lengths: [Int], crf: LinearChainCRF<Float>?) -> [[(tag: Int, probability: Double)]] {
+        let B = lengths.count
         let C = configuration.tags.count
         let probabilities: Matrix<Float>
         let best: [[Int]]
         if let crf {
-            best = crf.decode(emissions: emissions, lengths: batch.lengths)
-            probabilities = crf.marginals(emissions: emissions, lengths: batch.lengths)
+            best = crf.decode(emissions: emissions, lengths: lengths)
+            probabilities = crf.marginals(emissions: emissions, lengths: lengths)
         } else {
             probabilities = emissions.rowSoftmax()
             best = (0..<B).map { b in
-                (0..<batch.lengths[b]).map { t in
+                (0..<lengths[b]).map { t in
                     let row = t * B + b
                     return (0..<C).max { probabilities[row, $0] < probabilities[row, $1] }!
                 }
