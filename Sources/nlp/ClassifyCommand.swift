@@ -22,8 +22,8 @@ struct ClassifyCommand: ParsableCommand {
               positive	0.9712	a gorgeous, witty, seductive movie.
             """)
 
-    @Option(help: ArgumentHelp("The model file (default: models/sentiment-en.safetensors).", valueName: "model"))
-    var model: String?
+    @Option(help: ArgumentHelp("The model file (default: models/sentiment-en.safetensors); give several to classify with their ensemble (mean probabilities).", valueName: "model"))
+    var model: [String] = []
 
     @Flag(help: "One JSON object per line.")
     var json = false
@@ -43,7 +43,7 @@ struct ClassifyCommand: ParsableCommand {
 
     func run() throws {
         NumericRuntime.configure(threads: threads)
-        let classifier = try SentimentModel(contentsOf: try model ?? DefaultModel.path(Self.defaultModelName))
+        let classifier = try SentimentModel.load(model.isEmpty ? [DefaultModel.path(Self.defaultModelName)] : model)
         let output = FileHandle.standardOutput
         try TextLineChunks.forEach(files: files, size: Self.chunkLines) { lines in
             var text = ""

@@ -17,8 +17,8 @@ struct EvalSentimentCommand: ParsableCommand {
               $ nlp eval sentiment --model sentiment.safetensors sst2/stsa.binary.test
             """)
 
-    @Option(help: ArgumentHelp("The model file (default: models/sentiment-en.safetensors).", valueName: "model"))
-    var model: String?
+    @Option(help: ArgumentHelp("The model file (default: models/sentiment-en.safetensors); give several to classify with their ensemble (mean probabilities).", valueName: "model"))
+    var model: [String] = []
 
     @Option(help: "Line format: label-first or tsv; detected when omitted.")
     var format: LabeledTextFormat?
@@ -38,7 +38,7 @@ struct EvalSentimentCommand: ParsableCommand {
 
     func run() throws {
         NumericRuntime.configure(threads: threads)
-        let classifier = try SentimentModel(contentsOf: try model ?? DefaultModel.path(ClassifyCommand.defaultModelName))
+        let classifier = try SentimentModel.load(model.isEmpty ? [DefaultModel.path(ClassifyCommand.defaultModelName)] : model)
         let examples = try (format ?? LabeledTextFormat.detect(path: file)).read(path: file)
         let report = try classifier.evaluate(examples, path: file)
         if json {

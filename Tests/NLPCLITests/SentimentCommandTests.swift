@@ -33,6 +33,11 @@ final class SentimentCommandTests: XCTestCase {
             XCTAssertEqual(String(fields[2]), text)
         }
 
+        // The model with itself as an ensemble (two --model options) classifies as alone.
+        let twice = try NLPRunner.run(["classify", "--model", model, "--model", model], input: texts.joined(separator: "\n") + "\n")
+        XCTAssertEqual(twice.status, 0, twice.stderr)
+        XCTAssertEqual(twice.output, classify.output)
+
         let json = try NLPRunner.run(["classify", "--model", model, "--json"], input: texts[0] + "\n")
         XCTAssertEqual(json.status, 0, json.stderr)
         let object = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]

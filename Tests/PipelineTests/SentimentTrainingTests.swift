@@ -10,7 +10,7 @@ final class SentimentTrainingTests: XCTestCase {
         .deletingLastPathComponent().appendingPathComponent("corpora/sentiment.sample.txt").path
 
     /// A small, fast configuration: training on the sample takes well under a second an epoch.
-    func settings(output: String, epochs: Int = 4) -> SentimentTraining {
+    static func settings(output: String, epochs: Int = 4) -> SentimentTraining {
         var settings = SentimentTraining(trainPath: Self.sample, devPath: Self.sample, outputPath: output)
         settings.embedding = .learned(dimension: 16)
         settings.encoder = EncoderConfiguration(cell: .lstm, inputSize: 16, hiddenSize: 16, layers: 1,
@@ -28,7 +28,7 @@ final class SentimentTrainingTests: XCTestCase {
     func testTrainingOverfitsATinyCorpus() throws {
         let folder = try TemporaryFolder()
         let output = folder.path("model.safetensors")
-        let result = try settings(output: output, epochs: 30).run(progress: TrainingProgress(style: .quiet))
+        let result = try Self.settings(output: output, epochs: 30).run(progress: TrainingProgress(style: .quiet))
         XCTAssertEqual(result.best.metric, 1.0, "training accuracy on the training set: \(result.best.summary)")
         let model = try SentimentModel(contentsOf: output)
         let report = try model.evaluate(LabeledTextFormat.labelFirst.read(path: Self.sample), path: Self.sample)
@@ -40,9 +40,9 @@ final class SentimentTrainingTests: XCTestCase {
 
     func testTheSameSeedGivesAByteIdenticalModelFile() throws {
         let folder = try TemporaryFolder()
-        try settings(output: folder.path("a.safetensors")).run(progress: TrainingProgress(style: .quiet))
-        try settings(output: folder.path("b.safetensors")).run(progress: TrainingProgress(style: .quiet))
-        var other = settings(output: folder.path("c.safetensors"))
+        try Self.settings(output: folder.path("a.safetensors")).run(progress: TrainingProgress(style: .quiet))
+        try Self.settings(output: folder.path("b.safetensors")).run(progress: TrainingProgress(style: .quiet))
+        var other = Self.settings(output: folder.path("c.safetensors"))
         other.training.seed = 12
         try other.run(progress: TrainingProgress(style: .quiet))
         XCTAssertEqual(try folder.bytes("a.safetensors"), try folder.bytes("b.safetensors"))
@@ -55,9 +55,9 @@ final class SentimentTrainingTests: XCTestCase {
     func testResumingAfterAnInterruptionGivesTheSameModel() throws {
         let folder = try TemporaryFolder()
         let straight = folder.path("straight.safetensors"), interrupted = folder.path("interrupted.safetensors")
-        try settings(output: straight).run(progress: TrainingProgress(style: .quiet))
+        try Self.settings(output: straight).run(progress: TrainingProgress(style: .quiet))
 
-        var resumable = settings(output: interrupted)
+        var resumable = Self.settings(output: interrupted)
         resumable.checkpointEveryBatches = 5
         XCTAssertThrowsError(try resumable.run(progress: TrainingProgress(style: .quiet), stopAfterBatches: 23)) {
             XCTAssertTrue($0 is TrainingInterruption, "\($0)")
@@ -69,7 +69,7 @@ final class SentimentTrainingTests: XCTestCase {
 
     func testResumingWithOtherOptionsIsRefused() throws {
         let folder = try TemporaryFolder()
-        var first = settings(output: folder.path("m.safetensors"))
+        var first = Self.settings(output: folder.path("m.safetensors"))
         first.checkpointEveryBatches = 5
         XCTAssertThrowsError(try first.run(progress: TrainingProgress(style: .quiet), stopAfterBatches: 6))
         var changed = first
@@ -117,7 +117,7 @@ final class SentimentTrainingTests: XCTestCase {
     func testMalformedTrainingLinesStopTrainingWithFileAndLine() throws {
         let folder = try TemporaryFolder()
         let train = try folder.write("train.txt", "1 good .\n0 bad .\n1\n")
-        var bad = settings(output: folder.path("m.safetensors"))
+        var bad = Self.settings(output: folder.path("m.safetensors"))
         bad.trainPath = train
         bad.devPath = train
         XCTAssertThrowsError(try bad.run(progress: TrainingProgress(style: .quiet))) {
@@ -129,7 +129,7 @@ final class SentimentTrainingTests: XCTestCase {
     func testADevLabelUnknownToTrainingIsAnError() throws {
         let folder = try TemporaryFolder()
         let dev = try folder.write("dev.txt", "1 good .\n2 neutral .\n")
-        var bad = settings(output: folder.path("m.safetensors"))
+        var bad = Self.settings(output: folder.path("m.safetensors"))
         bad.devPath = dev
         XCTAssertThrowsError(try bad.run(progress: TrainingProgress(style: .quiet))) {
             XCTAssertTrue("\($0)".hasPrefix("\(dev):2: label '2'"), "\($0)")
@@ -138,7 +138,7 @@ final class SentimentTrainingTests: XCTestCase {
 
     func testDuplicateLabelNamesAndTooWideOneHotInputsAreErrors() throws {
         let folder = try TemporaryFolder()
-        var duplicate = settings(output: folder.path("m.safetensors"))
+        var duplicate = Self.settings(output: folder.path("m.safetensors"))
         duplicate.labelNames = ["0": "bad", "1": "bad"]
         XCTAssertThrowsError(try duplicate.run(progress: TrainingProgress(style: .quiet))) {
             XCTAssertTrue("\($0)".contains("the same name"), "\($0)")
@@ -146,7 +146,7 @@ final class SentimentTrainingTests: XCTestCase {
         let words = (0..<(SentimentTraining.maximumOneHotWidth + 1)).map { "w\($0)" }
         let train = try folder.write("wide.txt", "0 " + words.prefix(words.count / 2).joined(separator: " ")
                                      + "\n1 " + words.suffix(from: words.count / 2).joined(separator: " ") + "\n")
-        var wide = settings(output: folder.path("m.safetensors"))
+        var wide = Self.settings(output: folder.path("m.safetensors"))
         wide.trainPath = train
         wide.devPath = train
         wide.embedding = .oneHot

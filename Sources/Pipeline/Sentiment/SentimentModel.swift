@@ -16,6 +16,8 @@ public final class SentimentModel {
     public let network: SequenceClassifier<Float>
     /// The provenance read from the model file (nil for a model built in memory).
     public private(set) var provenance: Provenance?
+    /// Models whose probabilities `classify` averages with this one's (an ensemble); empty for one model.
+    public private(set) var companions: [SentimentModel] = []
 
     /// Inference batch size.
     public var batchSize = 64
@@ -40,6 +42,25 @@ public final class SentimentModel {
         provenance = try? file.decodeProvenance(Provenance.self, path: path)
     }
 
+    /// Loads one model file, or several that classify as an ensemble (`ensemble(with:paths:)`).
+    public static func load(_ paths: [String]) throws -> SentimentModel {
+        precondition(!paths.isEmpty, "at least one model file")
+        let models = try paths.map(SentimentModel.init(contentsOf:))
+        try models[0].ensemble(with: Array(models.dropFirst()), paths: Array(paths.dropFirst()))
+        return models[0]
+    }
+
+    /// Makes this model classify as an ensemble with `others` (their files named by `paths`, for
+    /// errors): each member reads the text with its own pipeline, and the class probabilities are
+    /// the members' mean, p(c | x) = (1/K) Σ_k p_k(c | x). The members must have the same labels.
+    public func ensemble(with others: [SentimentModel], paths: [String]) throws {
+        precondition(others.count == paths.count, "a path for each model")
+        for (other, path) in zip(others, paths) where other.configuration.label != configuration.label {
+            throw DataError(path: path, "cannot join the ensemble: this model has the labels \(other.labels), not \(labels)")
+        }
+        companions = others
+    }
+
     /// Writes the model to `path` atomically. `dtype` F16 halves the file; values are rounded.
     public func write(to path: String, provenance: Provenance, dtype: SafeTensors.DType = .f32) throws {
         let tensors = SafeTensors(parameters: network.parameters, dtype: dtype).tensors
@@ -59,7 +80,19 @@ public final class SentimentModel {
 
     /// Classifies many texts at once (batched by length; results in input order).
     public func classify(_ texts: [String]) -> [Classification] {
-        probabilities(texts.map(ids(of:))).map { configuration.label($0) }
+        probabilities(texts: texts).map { configuration.label($0) }
+    }
+
+    /// Class probabilities (C) for each text, in input order: the ensemble's mean when there are companions.
+    func probabilities(texts: [String]) -> [[Double]] {
+        let members = [self] + companions
+        var mean = probabilities(texts.map(ids(of:)))
+        for companion in companions {
+            let theirs = companion.probabilities(texts.map(companion.ids(of:)))
+            for i in mean.indices { for c in mean[i].indices { mean[i][c] += theirs[i][c] } }
+        }
+        guard members.count > 1 else { return mean }
+        return mean.map { $0.map { $0 / Double(members.count) } }
     }
 
     /// Class probabilities (C) for each id sequence, in input order.
@@ -84,11 +117,11 @@ public final class SentimentModel {
             }
             return k
         }
-        return report(gold: gold, sequences: examples.map { ids(of: $0.text) })
+        return report(gold: gold, probabilities: probabilities(texts: examples.map(\.text)))
     }
 
-    func report(gold: [Int], sequences: [[Int]]) -> ClassificationReport {
-        let predicted = probabilities(sequences).map { p in p.indices.max { p[$0] < p[$1] || (p[$0] == p[$1] && $0 > $1) }! }
+    func report(gold: [Int], probabilities: [[Double]]) -> ClassificationReport {
+        let predicted = probabilities.map { p in p.indices.max { p[$0] < p[$1] || (p[$0] == p[$1] && $0 > $1) }! }
         return ClassificationReport(labels: labels, gold: gold, predicted: predicted)
     }
 }
@@ -118,7 +151,7 @@ extension SentimentModel: TrainableModel {
     }
 
     public func evaluate(_ examples: [Example]) -> Evaluation {
-        let report = report(gold: examples.map(\.label), sequences: examples.map(\.ids))
+        let report = report(gold: examples.map(\.label), probabilities: probabilities(examples.map(\.ids)))
         return Evaluation(metricName: "accuracy", metric: report.accuracy, summary: report.accuracySummary)
     }
 }
