@@ -2,8 +2,10 @@
 # Trains and scores the sentiment classifier on the shared corpora (SST-2, SST-5, CR 10-fold) and
 # prints one line per result. Needs a release build and ../shared/corpora beside the checkout.
 #
-#   swift build -c release && Scripts/experiments/sentiment.sh [sst2|sst5|cr|all] [extra nlp options]
+#   swift build -c release && Scripts/experiments/sentiment.sh [sst2|ensemble|sst5|cr|all] [extra nlp options]
 #
+# ensemble trains SST-2 with seeds 1..MEMBERS (default 8), prints each model's test accuracy and
+# that of their ensemble (nlp eval sentiment with one --model per member).
 # Models and logs go to runs/sentiment/ (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,6 +26,17 @@ if [ "$what" = sst2 ] || [ "$what" = all ]; then
     "$nlp" train sentiment --train $corpora/sst2/stsa.binary.train --dev $corpora/sst2/stsa.binary.dev \
         --label-names 0=negative,1=positive -o $runs/sst2.safetensors "${common[@]}" 2> $runs/sst2.log
     echo "SST-2 test accuracy $(accuracy $runs/sst2.safetensors $corpora/sst2/stsa.binary.test)% (dev $(accuracy $runs/sst2.safetensors $corpora/sst2/stsa.binary.dev)%), training $(( $(date +%s) - start )) s"
+fi
+
+if [ "$what" = ensemble ]; then
+    members=()
+    for seed in $(seq 1 "${MEMBERS:-8}"); do
+        "$nlp" train sentiment --train $corpora/sst2/stsa.binary.train --dev $corpora/sst2/stsa.binary.dev --seed $seed \
+            --label-names 0=negative,1=positive -o $runs/sst2.seed$seed.safetensors "${common[@]}" 2> $runs/sst2.seed$seed.log
+        echo "SST-2 seed $seed test accuracy $(accuracy $runs/sst2.seed$seed.safetensors $corpora/sst2/stsa.binary.test)%"
+        members+=(--model $runs/sst2.seed$seed.safetensors)
+    done
+    echo "SST-2 ensemble of ${MEMBERS:-8}: test accuracy $("$nlp" eval sentiment "${members[@]}" $corpora/sst2/stsa.binary.test --json | python3 -c 'import json,sys; print("%.2f" % (100*json.load(sys.stdin)["accuracy"]))')%"
 fi
 
 if [ "$what" = sst5 ] || [ "$what" = all ]; then

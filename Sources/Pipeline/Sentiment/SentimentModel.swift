@@ -9,7 +9,7 @@ import Tokenize
 ///
 /// ```swift
 /// let model = try SentimentModel(contentsOf: "models/sentiment-en.safetensors")
-/// model.classify("A gorgeous, witty, seductive movie.")   // label "positive", probability 0.97
+/// model.classify("A gorgeous, witty, seductive movie.")   // label "positive", probability 0.99
 /// ```
 public final class SentimentModel {
     public let configuration: SentimentConfiguration
