@@ -3,10 +3,11 @@
 # one line per result. Needs a release build and ../shared/corpora beside the checkout.
 #
 #   swift build -c release && Scripts/experiments/ner.sh [conll|ensemble|wnut|all] [extra nlp train options]
+#   (all: conll and wnut)
 #
-# conll trains one tagger without external vectors; ensemble trains MEMBERS more (seeds 2, 3, ...)
-# with the same options and scores the ensemble of conll's model and them (nlp eval tagger with one
-# --model per member).
+# conll trains one tagger without external vectors; ensemble trains MEMBERS (default 5) with seeds
+# 1..MEMBERS and the same options, and scores their ensemble (nlp eval tagger with one --model per
+# member). Extra options must not include --seed in ensemble mode.
 # Models and logs go to runs/ner/ (ignored by git).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -28,17 +29,22 @@ conll() {   # conll NAME [options]: trains one CoNLL-2003 tagger and prints its 
     echo "CoNLL-2003 $name test F1 $(f1 $runs/$name.safetensors $corpora/conll2003/test.txt) (dev $(f1 $runs/$name.safetensors $corpora/conll2003/valid.txt)), training $(( $(date +%s) - start )) s"
 }
 
-if [ "$what" = conll ] || [ "$what" = ensemble ] || [ "$what" = all ]; then
-    [ -f $runs/conll.safetensors ] && [ "$what" = ensemble ] || conll conll "$@"
+if [ "$what" = conll ] || [ "$what" = all ]; then
+    conll conll "$@"
 fi
 
-if [ "$what" = ensemble ] || [ "$what" = all ]; then
-    members=(--model $runs/conll.safetensors)
-    for seed in $(seq 2 "${MEMBERS:-5}"); do
-        conll conll.seed$seed --seed $seed "$@"
-        members+=(--model $runs/conll.seed$seed.safetensors)
+if [ "$what" = ensemble ]; then
+    members=${MEMBERS:-5}
+    [[ "$members" =~ ^[0-9]+$ ]] && [ "$members" -ge 2 ] || { echo "MEMBERS must be a whole number of at least 2, not '$members'" >&2; exit 2; }
+    for option in "$@"; do
+        [ "$option" != --seed ] || { echo "ensemble gives each member its own --seed; leave it out" >&2; exit 2; }
     done
-    echo "CoNLL-2003 ensemble of $(( ${#members[@]} / 2 )) members: test F1 $("$nlp" eval tagger "${members[@]}" $corpora/conll2003/test.txt --json | python3 -c 'import json,sys; print("%.2f" % (100*json.load(sys.stdin)["overall"]["f1"]))')"
+    models=()
+    for seed in $(seq 1 "$members"); do
+        conll conll.seed$seed --seed $seed "$@"
+        models+=(--model $runs/conll.seed$seed.safetensors)
+    done
+    echo "CoNLL-2003 ensemble of $members members: test F1 $("$nlp" eval tagger "${models[@]}" $corpora/conll2003/test.txt --json | python3 -c 'import json,sys; print("%.2f" % (100*json.load(sys.stdin)["overall"]["f1"]))')"
 fi
 
 if [ "$what" = wnut ] || [ "$what" = all ]; then

@@ -29,14 +29,19 @@ if [ "$what" = sst2 ] || [ "$what" = all ]; then
 fi
 
 if [ "$what" = ensemble ]; then
+    count=${MEMBERS:-8}
+    [[ "$count" =~ ^[0-9]+$ ]] && [ "$count" -ge 2 ] || { echo "MEMBERS must be a whole number of at least 2, not '$count'" >&2; exit 2; }
+    for option in "$@"; do
+        [ "$option" != --seed ] || { echo "ensemble gives each member its own --seed; leave it out" >&2; exit 2; }
+    done
     members=()
-    for seed in $(seq 1 "${MEMBERS:-8}"); do
+    for seed in $(seq 1 "$count"); do
         "$nlp" train sentiment --train $corpora/sst2/stsa.binary.train --dev $corpora/sst2/stsa.binary.dev --seed $seed \
             --label-names 0=negative,1=positive -o $runs/sst2.seed$seed.safetensors "${common[@]}" 2> $runs/sst2.seed$seed.log
         echo "SST-2 seed $seed test accuracy $(accuracy $runs/sst2.seed$seed.safetensors $corpora/sst2/stsa.binary.test)%"
         members+=(--model $runs/sst2.seed$seed.safetensors)
     done
-    echo "SST-2 ensemble of ${MEMBERS:-8}: test accuracy $("$nlp" eval sentiment "${members[@]}" $corpora/sst2/stsa.binary.test --json | python3 -c 'import json,sys; print("%.2f" % (100*json.load(sys.stdin)["accuracy"]))')%"
+    echo "SST-2 ensemble of $count: test accuracy $("$nlp" eval sentiment "${members[@]}" $corpora/sst2/stsa.binary.test --json | python3 -c 'import json,sys; print("%.2f" % (100*json.load(sys.stdin)["accuracy"]))')%"
 fi
 
 if [ "$what" = sst5 ] || [ "$what" = all ]; then

@@ -74,7 +74,7 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
 
     /// What forward keeps for backward.
     public struct Cache {
-        let ids: [Int]                   // after word dropout
+        let ids: [Int]                   // as read: `<pad>` on padded steps, after word dropout
         let lengths: [Int]
         let embeddingMask: Matrix<Scalar>?
         let encoder: RecurrentEncoder<Scalar>.Cache
@@ -90,7 +90,7 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
         precondition(B > 0 && ids.count % B == 0, "\(ids.count) ids are not T·B for a batch of \(B)")
         let T = ids.count / B
         precondition(lengths.allSatisfy { $0 >= 1 && $0 <= T }, "lengths \(lengths) outside 1...\(T)")
-        let read = wordDropout.apply(ids, training: training, generator: &generator)
+        let read = wordDropout.apply(ids, lengths: lengths, training: training, generator: &generator)
         let tokens = dropout.forward(embedding.forward(read), training: training, generator: &generator)
         let encoded = encoder.forward(tokens.output, lengths: lengths, training: training)
         let pooled = configuration.pooling.forward(outputs: encoded.output, finalStates: encoded.finalStates,

@@ -108,9 +108,7 @@ public final class SequenceTagger<Scalar: TensorScalar>: ParameterOwner {
         precondition(B > 0 && ids.count % B == 0, "\(ids.count) ids are not T·B for a batch of \(B)")
         let T = ids.count / B
         precondition(lengths.allSatisfy { $0 >= 1 && $0 <= T }, "lengths \(lengths) outside 1...\(T)")
-        var realIDs = [Int](repeating: 0, count: T * B)
-        for b in 0..<B { for t in 0..<lengths[b] { realIDs[t * B + b] = ids[t * B + b] } }
-        realIDs = wordDropout.apply(realIDs, training: training, generator: &generator)
+        let realIDs = wordDropout.apply(ids, lengths: lengths, training: training, generator: &generator)
 
         var spellings: [Int] = []
         var features: (features: Matrix<Scalar>, cache: CharacterFeatures<Scalar>.Cache)?

@@ -22,14 +22,19 @@ public struct WordDropout: Sendable {
         self.rate = rate
     }
 
-    /// The ids the embedding reads. No draw is made when not training or when p = 0, so a network
-    /// without word dropout draws the same dropout masks as before it existed.
-    public func apply(_ ids: [Int], training: Bool, generator: inout SeededGenerator) -> [Int] {
-        guard training, rate > 0 else { return ids }
-        var dropped = ids
-        for n in dropped.indices where dropped[n] != Self.paddingID {   // one draw per real token, in order
-            if generator.nextUnit() < rate { dropped[n] = Self.unknownID }
+    /// Time-major ids (T·B) of right-padded sequences with `lengths` (B) → the ids the embedding
+    /// reads: `<pad>` on every padded step (whatever the caller left there), and in training each
+    /// real token replaced by `<unk>` with probability p, one draw per real token in order. No
+    /// draw is made when not training or when p = 0, so a network without word dropout draws the
+    /// same dropout masks as before it existed.
+    public func apply(_ ids: [Int], lengths: [Int], training: Bool, generator: inout SeededGenerator) -> [Int] {
+        let B = lengths.count
+        var read = [Int](repeating: Self.paddingID, count: ids.count)
+        for b in 0..<B { for t in 0..<lengths[b] { read[t * B + b] = ids[t * B + b] } }
+        guard training, rate > 0 else { return read }
+        for n in read.indices where read[n] != Self.paddingID {
+            if generator.nextUnit() < rate { read[n] = Self.unknownID }
         }
-        return dropped
+        return read
     }
 }

@@ -182,6 +182,26 @@ final class SequenceClassifierTests: XCTestCase {
         }
     }
 
+    /// In training with word dropout and dropout, what a padded step holds changes nothing: the same
+    /// generator states draw the same masks whether padding is `<pad>` or other ids.
+    func testPaddingIsIgnoredInTrainingWithWordDropout() {
+        let lengths = [2, 5, 1, 3]
+        var generator = SeededGenerator(seed: 313)
+        let model = SequenceClassifier<Double>(
+            configuration: configuration(.lstm, bidirectional: true, merge: .concat, pooling: .mean,
+                                         dropout: 0.3, encoderDropout: 0.3, wordDropout: 0.3),
+            generator: &generator)
+        let (ids, _) = batch(lengths: lengths, generator: &generator)
+        var junk = ids
+        let B = lengths.count
+        for t in 0..<5 { for b in 0..<B where t >= lengths[b] { junk[t * B + b] = [1, 6, 3][(t + b) % 3] } }
+        XCTAssertNotEqual(junk, ids)
+        let states = model.generatorStates
+        let padded = model.forward(ids: ids, lengths: lengths, training: true).logits
+        model.generatorStates = states
+        XCTAssertEqual(model.forward(ids: junk, lengths: lengths, training: true).logits, padded)
+    }
+
     // MARK: one-hot input
 
     func testOneHotHasNoStoredTableAndEqualsAnIdentityEmbedding() {
