@@ -81,7 +81,8 @@ public final class PackedWeights<Scalar: TensorScalar>: @unchecked Sendable {
             product = snapshot.withUnsafeBufferPointer { w in
                 PackedProduct(key: key, k: inputSize, n: outputSize,
                               weights: UnsafeRawPointer(w.baseAddress! + offset).assumingMemoryBound(to: Float.self),
-                              ldw: leadingDimension, copies: &packedCopies)
+                              given: OneDNN.descriptor(inputSize, outputSize, strides: [1, leadingDimension]),
+                              copies: &packedCopies)
             }
             products[key] = product
         }
@@ -99,17 +100,18 @@ final class PackedCopy {
     let descriptor: dnnl_memory_desc_t
     let memory: dnnl_memory_t
 
-    /// Reorders W (k, n), given as its transpose row-major with rows `ldw` apart, into `descriptor`.
-    init(descriptor: dnnl_memory_desc_t, weights: UnsafePointer<Float>, k: Int, n: Int, ldw: Int, stream: dnnl_stream_t) {
+    /// Reorders W (k, n), laid out as `given` says, into `descriptor`.
+    init(descriptor: dnnl_memory_desc_t, weights: UnsafePointer<Float>, given: dnnl_memory_desc_t, stream: dnnl_stream_t) {
         self.descriptor = descriptor
-        memory = OneDNN.packedCopy(of: weights, given: OneDNN.descriptor(k, n, strides: [1, ldw]), packed: descriptor,
-                                   stream: stream)
+        memory = OneDNN.packedCopy(of: weights, given: given, packed: descriptor, stream: stream)
     }
 
     deinit { dnnl_memory_destroy(memory) }
 }
 
-/// The matmul primitive of one row count, on a packed copy of W.
+/// The matmul primitive `Y (+)= X · W` of one row count, on a packed copy of W (k, n) laid out as
+/// `given` says: one of `copies` when one is in the layout the primitive wants, else a new one,
+/// appended. `PackedWeights` shares copies among its row counts; `RepeatedProduct` has one product.
 final class PackedProduct {
     let stream: dnnl_stream_t
     let primitive: dnnl_primitive_t
@@ -117,7 +119,8 @@ final class PackedProduct {
     let destination: dnnl_memory_t
     let weights: PackedCopy
 
-    init(key: ProductKey, k: Int, n: Int, weights: UnsafePointer<Float>, ldw: Int, copies: inout [PackedCopy]) {
+    init(key: ProductKey, k: Int, n: Int, weights: UnsafePointer<Float>, given: dnnl_memory_desc_t,
+         copies: inout [PackedCopy]) {
         stream = OneDNN.makeStream()
         var sourceMD = OneDNN.descriptor(key.rows, k, strides: [key.ldx, 1])
         var destinationMD = OneDNN.descriptor(key.rows, n, strides: [key.ldy, 1])
@@ -130,7 +133,7 @@ final class PackedProduct {
         }) {
             self.weights = existing
         } else {
-            self.weights = PackedCopy(descriptor: wanted, weights: weights, k: k, n: n, ldw: ldw, stream: stream)
+            self.weights = PackedCopy(descriptor: wanted, weights: weights, given: given, stream: stream)
             copies.append(self.weights)
         }
         (source, destination) = (OneDNN.handle(sourceMD), OneDNN.handle(destinationMD))

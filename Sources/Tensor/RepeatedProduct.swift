@@ -12,7 +12,7 @@ import CDNNL
 public final class RepeatedProduct<Scalar: TensorScalar> {
     let m: Int, k: Int, n: Int, lda: Int, ldc: Int
     let accumulate: Bool
-    let packed: PackedMatmul?            // Float on oneDNN
+    let packed: PackedProduct?           // Float on oneDNN
     let weights: [Scalar]                // the Double path's copy of W as given
     let transposed: Bool
 
@@ -21,9 +21,11 @@ public final class RepeatedProduct<Scalar: TensorScalar> {
         (self.m, self.k, self.n, self.lda, self.ldc, self.accumulate) = (m, k, n, lda, ldc, accumulate)
         self.transposed = transposed
         if Scalar.self == Float.self, m > 0 {
-            packed = PackedMatmul(m: m, k: k, n: n, lda: lda, ldc: ldc, accumulate: accumulate,
-                                  weights: UnsafeRawPointer(weights).assumingMemoryBound(to: Float.self),
-                                  transposed: transposed)
+            var copies: [PackedCopy] = []   // this product's own packed copy
+            packed = PackedProduct(key: ProductKey(rows: m, ldx: lda, ldy: ldc, accumulate: accumulate), k: k, n: n,
+                                   weights: UnsafeRawPointer(weights).assumingMemoryBound(to: Float.self),
+                                   given: OneDNN.descriptor(k, n, strides: transposed ? [1, k] : [n, 1]),
+                                   copies: &copies)
             self.weights = []
         } else {
             packed = nil
@@ -42,39 +44,5 @@ public final class RepeatedProduct<Scalar: TensorScalar> {
                             beta: accumulate ? 1 : 0, c: c, ldc: ldc)
             }
         }
-    }
-}
-
-/// oneDNN's f32 matmul primitive with its weights packed once (see `RepeatedProduct`).
-final class PackedMatmul {
-    let stream: dnnl_stream_t
-    let primitive: dnnl_primitive_t
-    let source: dnnl_memory_t
-    let packedWeights: dnnl_memory_t
-    let destination: dnnl_memory_t
-
-    init(m: Int, k: Int, n: Int, lda: Int, ldc: Int, accumulate: Bool,
-         weights: UnsafePointer<Float>, transposed: Bool) {
-        stream = OneDNN.makeStream()
-        var sourceMD = OneDNN.descriptor(m, k, strides: [lda, 1])
-        var destinationMD = OneDNN.descriptor(m, n, strides: [ldc, 1])
-        let packedMD: dnnl_memory_desc_t
-        (primitive, packedMD) = OneDNN.matmul(source: &sourceMD, destination: &destinationMD, k: k, n: n,
-                                              accumulate: accumulate)
-        let givenMD = OneDNN.descriptor(k, n, strides: transposed ? [1, k] : [n, 1])
-        packedWeights = OneDNN.packedCopy(of: weights, given: givenMD, packed: packedMD, stream: stream)
-        (source, destination) = (OneDNN.handle(sourceMD), OneDNN.handle(destinationMD))
-    }
-
-    deinit {
-        dnnl_primitive_destroy(primitive)
-        dnnl_memory_destroy(packedWeights)
-        dnnl_memory_destroy(source)
-        dnnl_memory_destroy(destination)
-        dnnl_stream_destroy(stream)
-    }
-
-    func run(_ a: UnsafeRawPointer, _ c: UnsafeMutableRawPointer) {
-        OneDNN.execute(primitive, stream: stream, source: source, a, weights: packedWeights, destination: destination, c)
     }
 }
