@@ -3,7 +3,8 @@ import Tensor
 
 /// A many-to-one classifier (sentiment): one score per class for each whole sequence.
 ///
-///     x_t = dropout(E[id'_t])       (T·B, D)   id' = `WordDropout`(id) in training
+///     x_t = dropout(E[id'_t]) + r_t (T·B, D)   id' = `WordDropout`(id) in training; r a given
+///                                              perturbation (`AdversarialPerturbation`), else 0
 ///     y   = encoder(x)              (T·B, W), final states stateCount × (B, S·H)
 ///     p   = pool(y)                 (B, W)        (`Pooling`: last, max or mean over real steps)
 ///     z   = dropout(p) Wᵀ + b       (B, C)
@@ -24,6 +25,8 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
     public let parameters: [Parameter<Scalar>]
     let dropout: Dropout
     let wordDropout: WordDropout
+    /// The perturbation of adversarial training (norm 0: off); `trainingPass` runs the second pass.
+    let adversarial: AdversarialPerturbation
     /// Draws the masks of the dropouts (words, token vectors, pooled vector).
     var generator: SeededGenerator
 
@@ -51,6 +54,7 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
                         generator: &generator)
         dropout = Dropout(rate: configuration.dropout)
         wordDropout = WordDropout(rate: configuration.wordDropout)
+        adversarial = AdversarialPerturbation(norm: configuration.adversarialNorm)
         self.generator = generator.split()
         parameters = (configuration.oneHot ? [] : embedding.parameters) + encoder.parameters + output.parameters
         requireUniqueParameterNames()
@@ -85,13 +89,21 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
 
     /// Time-major ids (T·B) of right-padded sequences with `lengths` (B, each in 1...T) → logits
     /// (B, C). Dropout (and only dropout) depends on `training`; ids on padded steps are ignored.
-    public func forward(ids: [Int], lengths: [Int], training: Bool) -> (logits: Matrix<Scalar>, cache: Cache) {
+    /// `perturbation` (T·B, D), if given, is added to the token vectors (a constant: backward
+    /// passes no gradient into it).
+    public func forward(ids: [Int], lengths: [Int], training: Bool,
+                        perturbation: Matrix<Scalar>? = nil) -> (logits: Matrix<Scalar>, cache: Cache) {
         let B = lengths.count
         precondition(B > 0 && ids.count % B == 0, "\(ids.count) ids are not T·B for a batch of \(B)")
         let T = ids.count / B
         precondition(lengths.allSatisfy { $0 >= 1 && $0 <= T }, "lengths \(lengths) outside 1...\(T)")
         let read = wordDropout.apply(ids, lengths: lengths, training: training, generator: &generator)
-        let tokens = dropout.forward(embedding.forward(read), training: training, generator: &generator)
+        var tokens = dropout.forward(embedding.forward(read), training: training, generator: &generator)
+        if let perturbation {
+            precondition(perturbation.rows == ids.count && perturbation.cols == configuration.embeddingDimension,
+                         "perturbation (\(perturbation.rows), \(perturbation.cols)), expected (\(ids.count), \(configuration.embeddingDimension))")
+            tokens.output.add(perturbation)
+        }
         let encoded = encoder.forward(tokens.output, lengths: lengths, training: training)
         let pooled = configuration.pooling.forward(outputs: encoded.output, finalStates: encoded.finalStates,
                                                    lengths: lengths, encoder: configuration.encoder)
@@ -103,7 +115,9 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
 
     /// Adds every parameter's gradient from ∂L/∂logits (B, C): the linear layer's, the encoder's
     /// (through the outputs, or the final states for `last`), and the used rows of the table.
-    public func backward(logitsGradient: Matrix<Scalar>, cache: Cache) {
+    /// Returns ∂L/∂x (T·B, D), the gradient of the token vectors (zero on padded steps).
+    @discardableResult
+    public func backward(logitsGradient: Matrix<Scalar>, cache: Cache) -> Matrix<Scalar> {
         let (B, C) = (cache.lengths.count, configuration.classes)
         precondition(logitsGradient.rows == B && logitsGradient.cols == C,
                      "logits gradient (\(logitsGradient.rows), \(logitsGradient.cols)), expected (\(B), \(C))")
@@ -115,8 +129,29 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
         let tokensGradient = encoder.backward(outputGradient: encoded.outputGradient,
                                               finalStateGradients: encoded.finalStateGradients,
                                               cache: cache.encoder).inputGradient
-        guard !embedding.isFrozen else { return }
-        embedding.backward(outputGradient: dropout.backward(tokensGradient, mask: cache.embeddingMask), ids: cache.ids)
+        if !embedding.isFrozen {
+            embedding.backward(outputGradient: dropout.backward(tokensGradient, mask: cache.embeddingMask), ids: cache.ids)
+        }
+        return tokensGradient
+    }
+
+    /// One training pass over a batch: forward, `loss` (logits → its value and ∂L/∂logits), backward;
+    /// with adversarial training (ε > 0) a second pass on the token vectors moved by r = ε g/‖g‖ per
+    /// sequence, g = ∂L/∂x from the first (r a constant), so the gradients added are those of
+    /// L + L_adv. Returns the first pass's loss and r (nil without adversarial training: one pass,
+    /// exactly the plain training step).
+    @discardableResult
+    public func trainingPass(
+        ids: [Int], lengths: [Int], loss: (Matrix<Scalar>) -> (loss: Scalar, logitsGradient: Matrix<Scalar>)
+    ) -> (loss: Scalar, perturbation: Matrix<Scalar>?) {
+        let (logits, cache) = forward(ids: ids, lengths: lengths, training: true)
+        let clean = loss(logits)
+        let inputGradient = backward(logitsGradient: clean.logitsGradient, cache: cache)
+        guard adversarial.norm > 0 else { return (clean.loss, nil) }
+        let perturbation = adversarial(inputGradient: inputGradient, lengths: lengths)
+        let (perturbed, perturbedCache) = forward(ids: ids, lengths: lengths, training: true, perturbation: perturbation)
+        backward(logitsGradient: loss(perturbed).logitsGradient, cache: perturbedCache)
+        return (clean.loss, perturbation)
     }
 
     /// Class probabilities (B, C): the softmax of each row of the logits, dropout off.

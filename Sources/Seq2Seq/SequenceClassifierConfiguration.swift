@@ -17,11 +17,13 @@ public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
     public var dropout: Double
     /// Word dropout in training (`WordDropout`): the share of tokens read as `<unk>`, in [0, 1).
     public var wordDropout: Double
+    /// ε of adversarial training (`AdversarialPerturbation`), ≥ 0; 0 is off.
+    public var adversarialNorm: Double
 
     public init(
         vocabularySize: Int, embeddingDimension: Int, oneHot: Bool = false,
         encoder: EncoderConfiguration, pooling: Pooling = .last, classes: Int, dropout: Double = 0,
-        wordDropout: Double = 0
+        wordDropout: Double = 0, adversarialNorm: Double = 0
     ) {
         self.vocabularySize = vocabularySize
         self.embeddingDimension = embeddingDimension
@@ -31,6 +33,7 @@ public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
         self.classes = classes
         self.dropout = dropout
         self.wordDropout = wordDropout
+        self.adversarialNorm = adversarialNorm
     }
 
     /// What is wrong with the values, if anything. Checked where a classifier is built and
@@ -48,11 +51,12 @@ public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
         if classes < 1 { return "\(classes) classes" }
         if !(dropout >= 0 && dropout < 1) { return "dropout \(dropout) outside [0, 1)" }
         if !(wordDropout >= 0 && wordDropout < 1) { return "word dropout \(wordDropout) outside [0, 1)" }
+        if !(adversarialNorm >= 0 && adversarialNorm.isFinite) { return "adversarial norm \(adversarialNorm) is not a finite number ≥ 0" }
         return nil
     }
 
     /// Decodes a configuration written by `encode(to:)`; `oneHot` (false), `pooling` (last),
-    /// `dropout` and `wordDropout` (0) may be left out. Inconsistent values are a `DecodingError.dataCorrupted`
+    /// `dropout`, `wordDropout` and `adversarialNorm` (0) may be left out. Inconsistent values are a `DecodingError.dataCorrupted`
     /// that says which.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -64,6 +68,7 @@ public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
         classes = try container.decode(Int.self, forKey: .classes)
         dropout = try container.decodeIfPresent(Double.self, forKey: .dropout) ?? 0
         wordDropout = try container.decodeIfPresent(Double.self, forKey: .wordDropout) ?? 0
+        adversarialNorm = try container.decodeIfPresent(Double.self, forKey: .adversarialNorm) ?? 0
         if let problem {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: decoder.codingPath, debugDescription: "classifier configuration: \(problem)"))

@@ -94,6 +94,10 @@ final class TagCommandTests: XCTestCase {
         let train = try NLPRunner.run(["train", "tagger", "--train", bad, "-o", dir.path("m.safetensors"), "-q"])
         XCTAssertNotEqual(train.status, 0)
         XCTAssertTrue(train.stderr.contains("\(bad):2:"), train.stderr)
+        let badWordDropout = try NLPRunner.run(["train", "tagger", "--train", Self.sample, "-o", dir.path("m.safetensors"),
+                                                "--word-dropout", "1"])
+        XCTAssertNotEqual(badWordDropout.status, 0)
+        XCTAssertTrue(badWordDropout.stderr.contains("--word-dropout must be in [0, 1)"), badWordDropout.stderr)
         let wrongTask = try NLPRunner.run(["tag", "--model", Self.model.replacingOccurrences(of: ".safetensors", with: ".missing")], input: "x\n")
         XCTAssertNotEqual(wrongTask.status, 0)
     }

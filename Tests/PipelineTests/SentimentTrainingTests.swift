@@ -57,10 +57,12 @@ final class SentimentTrainingTests: XCTestCase {
         let straight = folder.path("straight.safetensors"), interrupted = folder.path("interrupted.safetensors")
         var uninterrupted = Self.settings(output: straight)
         uninterrupted.wordDropout = 0.3   // its draws must be replayed too
+        uninterrupted.adversarialNorm = 1   // and the second, perturbed pass's
         try uninterrupted.run(progress: TrainingProgress(style: .quiet))
 
         var resumable = Self.settings(output: interrupted)
         resumable.wordDropout = 0.3
+        resumable.adversarialNorm = 1
         resumable.checkpointEveryBatches = 5
         XCTAssertThrowsError(try resumable.run(progress: TrainingProgress(style: .quiet), stopAfterBatches: 23)) {
             XCTAssertTrue($0 is TrainingInterruption, "\($0)")

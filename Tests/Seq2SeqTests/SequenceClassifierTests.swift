@@ -16,14 +16,16 @@ final class SequenceClassifierTests: XCTestCase {
 
     func configuration(
         _ cell: CellKind, bidirectional: Bool, merge: DirectionMerge, pooling: Pooling,
-        dropout: Double = 0, encoderDropout: Double = 0, wordDropout: Double = 0, oneHot: Bool = false
+        dropout: Double = 0, encoderDropout: Double = 0, wordDropout: Double = 0, adversarialNorm: Double = 0,
+        oneHot: Bool = false
     ) -> SequenceClassifier<Double>.Configuration {
         let D = oneHot ? vocabulary : dimension
         return .init(
             vocabularySize: vocabulary, embeddingDimension: D, oneHot: oneHot,
             encoder: EncoderConfiguration(cell: cell, inputSize: D, hiddenSize: hidden, layers: 2,
                                           bidirectional: bidirectional, merge: merge, dropout: encoderDropout),
-            pooling: pooling, classes: classes, dropout: dropout, wordDropout: wordDropout)
+            pooling: pooling, classes: classes, dropout: dropout, wordDropout: wordDropout,
+            adversarialNorm: adversarialNorm)
     }
 
     /// Time-major ids (T·B) with real tokens 1..<V on real steps and `padding` on the others, and a
@@ -100,6 +102,77 @@ final class SequenceClassifierTests: XCTestCase {
         for (parameter, error) in errors.sorted(by: { $0.key < $1.key }) {
             XCTAssertLessThan(error, threshold, "\(name): \(parameter)")
         }
+    }
+
+    // MARK: adversarial training
+
+    /// backward returns ∂L/∂x: it matches central differences of the loss with respect to the entries
+    /// of a perturbation added to the token vectors (zero on padded steps), dropout masks replayed.
+    func testInputGradientMatchesCentralDifferencesOfThePerturbation() {
+        for (cell, pooling) in [(CellKind.lstm, Pooling.mean), (.gru, .last), (.rnnTanh, .max)] {
+            var generator = SeededGenerator(seed: 909)
+            let model = SequenceClassifier<Double>(
+                configuration: configuration(cell, bidirectional: true, merge: .concat, pooling: pooling,
+                                             dropout: 0.3, encoderDropout: 0.3, wordDropout: 0.3),
+                generator: &generator)
+            let (ids, targets) = batch(lengths: lengths, generator: &generator)
+            let states = model.generatorStates
+            let r = Parameter(name: "perturbation", value: Matrix<Double>.normal(
+                rows: ids.count, cols: dimension, standardDeviation: 0.1, using: &generator))
+            func loss() -> Double {
+                model.generatorStates = states
+                let logits = model.forward(ids: ids, lengths: lengths, training: true, perturbation: r.value).logits
+                return SoftmaxCrossEntropy()(logits: logits, targets: targets).loss
+            }
+            model.generatorStates = states
+            let (logits, cache) = model.forward(ids: ids, lengths: lengths, training: true, perturbation: r.value)
+            let g = model.backward(logitsGradient: SoftmaxCrossEntropy()(logits: logits, targets: targets).logitsGradient,
+                                   cache: cache)
+            XCTAssertEqual(g.rows, ids.count)
+            XCTAssertGreaterThan(g.squaredNorm, 0)
+            let B = lengths.count
+            for n in 0..<ids.count where n / B >= lengths[n % B] {
+                XCTAssertEqual(g.rows(n..<(n + 1)).squaredNorm, 0, "padded step \(n)")
+            }
+            r.gradient = g
+            let worst = GradientCheck(samplesPerParameter: 64).worstErrors(of: [r], generator: &generator, loss: loss)[r.name]!
+            XCTAssertLessThan(worst, threshold, "\(cell.rawValue) \(pooling)")
+        }
+    }
+
+    /// With adversarial training the pass adds the gradient of L(x) + L(x + r), r = ε ∂L/∂x / ‖∂L/∂x‖
+    /// per sequence held constant: checked against central differences of that sum, with r as the
+    /// pass returned it; and r is what `AdversarialPerturbation` makes of the clean input gradient.
+    func testAdversarialPassAddsTheGradientOfBothLosses() {
+        var generator = SeededGenerator(seed: 1_001)
+        let model = SequenceClassifier<Double>(
+            configuration: configuration(.lstm, bidirectional: true, merge: .concat, pooling: .mean, adversarialNorm: 0.5),
+            generator: &generator)
+        let (ids, targets) = batch(lengths: lengths, generator: &generator)
+        let criterion = SoftmaxCrossEntropy()
+        let (cleanLogits, cleanCache) = model.forward(ids: ids, lengths: lengths, training: false)
+        let inputGradient = model.backward(logitsGradient: criterion(logits: cleanLogits, targets: targets).logitsGradient,
+                                           cache: cleanCache)
+        model.zeroGradients()
+
+        let pass = model.trainingPass(ids: ids, lengths: lengths) { criterion(logits: $0, targets: targets) }
+        let r = try! XCTUnwrap(pass.perturbation)
+        XCTAssertEqual(r, AdversarialPerturbation(norm: 0.5)(inputGradient: inputGradient, lengths: lengths))
+        XCTAssertEqual(pass.loss, criterion(logits: cleanLogits, targets: targets).loss, "the clean loss is returned")
+        let errors = GradientCheck().worstErrors(of: model.parameters, generator: &generator) {
+            criterion(logits: model.forward(ids: ids, lengths: lengths, training: false).logits, targets: targets).loss
+                + criterion(logits: model.forward(ids: ids, lengths: lengths, training: false, perturbation: r).logits,
+                            targets: targets).loss
+        }
+        XCTAssertEqual(errors.count, model.parameters.count)
+        for (parameter, error) in errors.sorted(by: { $0.key < $1.key }) {
+            XCTAssertLessThan(error, threshold, parameter)
+        }
+
+        // Without it, one pass and no perturbation.
+        let plain = SequenceClassifier<Double>(
+            configuration: configuration(.lstm, bidirectional: true, merge: .concat, pooling: .mean), generator: &generator)
+        XCTAssertNil(plain.trainingPass(ids: ids, lengths: lengths) { criterion(logits: $0, targets: targets) }.perturbation)
     }
 
     // MARK: pooling
@@ -311,7 +384,7 @@ final class SequenceClassifierTests: XCTestCase {
         let configuration = SequenceClassifier<Float>.Configuration(
             vocabularySize: 100, embeddingDimension: 8,
             encoder: EncoderConfiguration(cell: .gru, inputSize: 8, hiddenSize: 6, layers: 2, bidirectional: true),
-            pooling: .max, classes: 5, dropout: 0.5)
+            pooling: .max, classes: 5, dropout: 0.5, wordDropout: 0.1, adversarialNorm: 2)
         let data = try JSONEncoder().encode(configuration)
         XCTAssertEqual(try JSONDecoder().decode(SequenceClassifierConfiguration.self, from: data), configuration)
         XCTAssertTrue(String(decoding: data, as: UTF8.self).contains(#""pooling":"max""#))
@@ -331,6 +404,12 @@ final class SequenceClassifierTests: XCTestCase {
         oneHot.encoder.inputSize = 100
         XCTAssertEqual(try JSONDecoder().decode(SequenceClassifierConfiguration.self,
                                                 from: JSONEncoder().encode(oneHot)), oneHot)
+        var negativeNorm = configuration
+        negativeNorm.adversarialNorm = -1
+        XCTAssertThrowsError(try JSONDecoder().decode(SequenceClassifierConfiguration.self,
+                                                      from: JSONEncoder().encode(negativeNorm))) { error in
+            XCTAssertTrue("\(error)".contains("adversarial norm -1.0"), "\(error)")
+        }
         var badEncoder = configuration
         badEncoder.encoder.layers = 0
         XCTAssertThrowsError(try JSONDecoder().decode(SequenceClassifierConfiguration.self,

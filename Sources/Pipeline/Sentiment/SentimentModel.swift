@@ -142,11 +142,14 @@ extension SentimentModel: TrainableModel {
 
     public func length(of example: Example) -> Int { example.ids.count }
 
+    /// Adds the gradient of the batch's mean cross-entropy (and, with adversarial training, that
+    /// of the perturbed pass: `SequenceClassifier.trainingPass`); the loss returned is the first's.
     public func trainingStep(_ batch: [Example]) -> (lossSum: Double, count: Int) {
-        let padded = PaddedBatch(batch.map(\.ids))
-        let (logits, cache) = network.forward(ids: padded.ids, lengths: padded.lengths, training: true)
-        let (loss, gradient) = SoftmaxCrossEntropy(reduction: .mean)(logits: logits, targets: batch.map(\.label))
-        network.backward(logitsGradient: gradient, cache: cache)
+        let padded = PaddedBatch(batch.map(\.ids)), targets = batch.map(\.label)
+        let crossEntropy = SoftmaxCrossEntropy(reduction: .mean)
+        let loss = network.trainingPass(ids: padded.ids, lengths: padded.lengths) {
+            crossEntropy(logits: $0, targets: targets)
+        }.loss
         return (Double(loss) * Double(batch.count), batch.count)
     }
 

@@ -39,6 +39,8 @@ public struct SentimentTraining {
     public var dropout = 0.5
     /// Share of training tokens read as `<unk>` (`WordDropout`).
     public var wordDropout = 0.0
+    /// ε of adversarial training on the token vectors (`AdversarialPerturbation`); 0 is off.
+    public var adversarialNorm = 0.0
     /// Names shown for labels, e.g. ["0": "negative", "1": "positive"].
     public var labelNames: [String: String] = [:]
     public var training = TrainingOptions()
@@ -66,6 +68,7 @@ public struct SentimentTraining {
                       "hidden": String(encoder.hiddenSize), "bidirectional": String(encoder.bidirectional),
                       "merge": encoder.merge.rawValue, "layer-dropout": String(encoder.dropout),
                       "pooling": pooling.rawValue, "dropout": String(dropout), "word-dropout": String(wordDropout),
+                      "adversarial": String(adversarialNorm),
                       "freeze-embedding": String(freezeEmbedding), "save-dtype": saveDType.rawValue,
                       "dev-fraction": devPath == nil ? String(devFraction) : "-"]
         switch embedding {
@@ -151,7 +154,8 @@ public struct SentimentTraining {
         encoderConfiguration.inputSize = dimension
         let networkConfiguration = SequenceClassifierConfiguration(
             vocabularySize: vocabulary.count, embeddingDimension: dimension, oneHot: embedding == .oneHot,
-            encoder: encoderConfiguration, pooling: pooling, classes: labels.count, dropout: dropout, wordDropout: wordDropout)
+            encoder: encoderConfiguration, pooling: pooling, classes: labels.count, dropout: dropout, wordDropout: wordDropout,
+            adversarialNorm: adversarialNorm)
         let network = SequenceClassifier<Float>(configuration: networkConfiguration, pretrainedTable: pretrained,
                                                 freezeEmbedding: freezeEmbedding, generator: &generator)
         let configuration = SentimentConfiguration(tokenize: tokenize, encode: encode, network: networkConfiguration,
