@@ -19,8 +19,8 @@ struct BenchTagCommand: ParsableCommand {
               $ nlp bench-tag text.txt
             """)
 
-    @Option(help: ArgumentHelp("The model file (default: models/ner-en.safetensors).", valueName: "model"))
-    var model: String?
+    @Option(help: ArgumentHelp("The model file (default: models/ner-en.safetensors); give several to time their ensemble.", valueName: "model"))
+    var model: [String] = []
 
     @Option(help: "Threads for the network.")
     var threads = 2
@@ -37,7 +37,7 @@ struct BenchTagCommand: ParsableCommand {
 
     func run() throws {
         NumericRuntime.configure(threads: threads)
-        let tagger = try TaggerModel(contentsOf: try model ?? DefaultModel.path(TagCommand.defaultModelName))
+        let tagger = try TaggerModel.load(model.isEmpty ? [DefaultModel.path(TagCommand.defaultModelName)] : model)
         var best = Double.infinity, tokens = 0, bytes = 0
         for _ in 0..<repeats {
             let start = Date()

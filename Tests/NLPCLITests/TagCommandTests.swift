@@ -44,6 +44,30 @@ final class TagCommandTests: XCTestCase {
         XCTAssertTrue(entities.contains("LOC Munich"), "\(entities)")
     }
 
+    /// bench-tag runs what `nlp tag --output json` runs: the same tokens and JSON bytes, for one
+    /// model and for an ensemble; a missing file is an error.
+    func testBenchTagCountsWhatTagWrites() throws {
+        let dir = try TemporaryDirectory()
+        let file = try dir.write("in.txt", "Lena Hoffmann joined Kessler in Munich last year. Profits rose.\n\nKessler said so.\n")
+        let tagged = try NLPRunner.run(["tag", "--model", Self.model, "--output", "json", file])
+        XCTAssertEqual(tagged.status, 0, tagged.stderr)
+        let tokens = try tagged.output.split(separator: "\n").reduce(0) { count, line in
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return count + (object["tokens"] as! [[String: Any]]).count
+        }
+        for models in [[Self.model], [Self.model, Self.model]] {
+            let bench = try NLPRunner.run(["bench-tag", "--repeats", "1"] + models.flatMap { ["--model", $0] } + [file])
+            XCTAssertEqual(bench.status, 0, bench.stderr)
+            let figures = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(bench.output.utf8)) as? [String: Any])
+            XCTAssertEqual(figures["tokens"] as? Int, tokens, "\(models.count) models")
+            XCTAssertEqual(figures["json_bytes"] as? Int, tagged.output.utf8.count, "\(models.count) models")
+            XCTAssertGreaterThan(figures["tag_json_tok_s"] as? Double ?? 0, 0)
+        }
+        let missing = try NLPRunner.run(["bench-tag", "--model", Self.model, dir.path("none.txt")])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.stderr.contains("none.txt"), missing.stderr)
+    }
+
     func testInlineConllAndEval() throws {
         let inline = try NLPRunner.run(["tag", "--model", Self.model], input: "Lena Hoffmann joined Kessler in Munich last year.\n\nok\n")
         XCTAssertEqual(inline.status, 0, inline.stderr)
