@@ -4,7 +4,7 @@ import Tensor
 /// A many-to-one classifier (sentiment): one score per class for each whole sequence.
 ///
 ///     x_t = dropout(E[id'_t]) + r_t (T·B, D)   id' = `WordDropout`(id) in training; r a given
-///                                              perturbation (`AdversarialPerturbation`), else 0
+///                                              perturbation (adversarial training), else 0
 ///     y   = encoder(x)              (T·B, W), final states stateCount × (B, S·H)
 ///     p   = pool(y)                 (B, W)        (`Pooling`: last, max or mean over real steps)
 ///     z   = dropout(p) Wᵀ + b       (B, C)
@@ -25,7 +25,7 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
     public let parameters: [Parameter<Scalar>]
     let dropout: Dropout
     let wordDropout: WordDropout
-    /// The perturbation of adversarial training (norm 0: off); `trainingPass` runs the second pass.
+    /// The perturbation of adversarial training (ε = 0: off); `trainingPass` runs the second pass.
     let adversarial: AdversarialPerturbation
     /// Draws the masks of the dropouts (words, token vectors, pooled vector).
     var generator: SeededGenerator
@@ -54,7 +54,7 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
                         generator: &generator)
         dropout = Dropout(rate: configuration.dropout)
         wordDropout = WordDropout(rate: configuration.wordDropout)
-        adversarial = AdversarialPerturbation(norm: configuration.adversarialNorm)
+        adversarial = AdversarialPerturbation(epsilon: configuration.adversarialEpsilon)
         self.generator = generator.split()
         parameters = (configuration.oneHot ? [] : embedding.parameters) + encoder.parameters + output.parameters
         requireUniqueParameterNames()
@@ -89,10 +89,11 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
 
     /// Time-major ids (T·B) of right-padded sequences with `lengths` (B, each in 1...T) → logits
     /// (B, C). Dropout (and only dropout) depends on `training`; ids on padded steps are ignored.
-    /// `perturbation` (T·B, D), if given, is added to the token vectors (a constant: backward
-    /// passes no gradient into it).
-    public func forward(ids: [Int], lengths: [Int], training: Bool,
-                        perturbation: Matrix<Scalar>? = nil) -> (logits: Matrix<Scalar>, cache: Cache) {
+    /// `perturbation` (T·B, D), if given, is added to the token vectors after their dropout (a
+    /// constant: backward passes no gradient into it).
+    public func forward(
+        ids: [Int], lengths: [Int], training: Bool, perturbation: Matrix<Scalar>? = nil
+    ) -> (logits: Matrix<Scalar>, cache: Cache) {
         let B = lengths.count
         precondition(B > 0 && ids.count % B == 0, "\(ids.count) ids are not T·B for a batch of \(B)")
         let T = ids.count / B
@@ -100,8 +101,9 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
         let read = wordDropout.apply(ids, lengths: lengths, training: training, generator: &generator)
         var tokens = dropout.forward(embedding.forward(read), training: training, generator: &generator)
         if let perturbation {
-            precondition(perturbation.rows == ids.count && perturbation.cols == configuration.embeddingDimension,
-                         "perturbation (\(perturbation.rows), \(perturbation.cols)), expected (\(ids.count), \(configuration.embeddingDimension))")
+            let D = configuration.embeddingDimension
+            precondition(perturbation.rows == ids.count && perturbation.cols == D,
+                         "perturbation (\(perturbation.rows), \(perturbation.cols)), expected (\(ids.count), \(D))")
             tokens.output.add(perturbation)
         }
         let encoded = encoder.forward(tokens.output, lengths: lengths, training: training)
@@ -136,10 +138,12 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
     }
 
     /// One training pass over a batch: forward, `loss` (logits → its value and ∂L/∂logits), backward;
-    /// with adversarial training (ε > 0) a second pass on the token vectors moved by r = ε g/‖g‖ per
-    /// sequence, g = ∂L/∂x from the first (r a constant), so the gradients added are those of
-    /// L + L_adv. Returns the first pass's loss and r (nil without adversarial training: one pass,
-    /// exactly the plain training step).
+    /// with adversarial training (ε > 0) a second forward and backward of the batch, its dropouts
+    /// drawn afresh, with the token vectors moved by r = ε g/‖g‖ per sequence, g = ∂L/∂x₁ of the
+    /// first pass (r a constant). The gradients added are those of L(x₁) + L(x₂ + r), x₁ and x₂
+    /// two dropout samples of the batch's vectors. (Drawing x₂ afresh, rather than perturbing x₁,
+    /// did better on SST-2 dev and test: see the README.) Returns the first pass's loss and r (nil
+    /// without adversarial training: one pass, exactly the plain training step).
     @discardableResult
     public func trainingPass(
         ids: [Int], lengths: [Int], loss: (Matrix<Scalar>) -> (loss: Scalar, logitsGradient: Matrix<Scalar>)
@@ -147,7 +151,7 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
         let (logits, cache) = forward(ids: ids, lengths: lengths, training: true)
         let clean = loss(logits)
         let inputGradient = backward(logitsGradient: clean.logitsGradient, cache: cache)
-        guard adversarial.norm > 0 else { return (clean.loss, nil) }
+        guard adversarial.epsilon > 0 else { return (clean.loss, nil) }
         let perturbation = adversarial(inputGradient: inputGradient, lengths: lengths)
         let (perturbed, perturbedCache) = forward(ids: ids, lengths: lengths, training: true, perturbation: perturbation)
         backward(logitsGradient: loss(perturbed).logitsGradient, cache: perturbedCache)

@@ -18,12 +18,12 @@ public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
     /// Word dropout in training (`WordDropout`): the share of tokens read as `<unk>`, in [0, 1).
     public var wordDropout: Double
     /// ε of adversarial training (`AdversarialPerturbation`), ≥ 0; 0 is off.
-    public var adversarialNorm: Double
+    public var adversarialEpsilon: Double
 
     public init(
         vocabularySize: Int, embeddingDimension: Int, oneHot: Bool = false,
         encoder: EncoderConfiguration, pooling: Pooling = .last, classes: Int, dropout: Double = 0,
-        wordDropout: Double = 0, adversarialNorm: Double = 0
+        wordDropout: Double = 0, adversarialEpsilon: Double = 0
     ) {
         self.vocabularySize = vocabularySize
         self.embeddingDimension = embeddingDimension
@@ -33,12 +33,12 @@ public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
         self.classes = classes
         self.dropout = dropout
         self.wordDropout = wordDropout
-        self.adversarialNorm = adversarialNorm
+        self.adversarialEpsilon = adversarialEpsilon
     }
 
     /// What is wrong with the values, if anything. Checked where a classifier is built and
     /// where a configuration is decoded.
-    var problem: String? {
+    public var problem: String? {
         if let problem = encoder.problem { return problem }
         if vocabularySize < 2 { return "vocabulary size \(vocabularySize): <pad> and at least one token needed" }
         if embeddingDimension < 1 { return "embedding dimension \(embeddingDimension) < 1" }
@@ -51,13 +51,15 @@ public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
         if classes < 1 { return "\(classes) classes" }
         if !(dropout >= 0 && dropout < 1) { return "dropout \(dropout) outside [0, 1)" }
         if !(wordDropout >= 0 && wordDropout < 1) { return "word dropout \(wordDropout) outside [0, 1)" }
-        if !(adversarialNorm >= 0 && adversarialNorm.isFinite) { return "adversarial norm \(adversarialNorm) is not a finite number ≥ 0" }
+        if !(adversarialEpsilon >= 0 && adversarialEpsilon.isFinite) {
+            return "adversarial ε \(adversarialEpsilon) is not a finite number ≥ 0"
+        }
         return nil
     }
 
     /// Decodes a configuration written by `encode(to:)`; `oneHot` (false), `pooling` (last),
-    /// `dropout`, `wordDropout` and `adversarialNorm` (0) may be left out. Inconsistent values are a `DecodingError.dataCorrupted`
-    /// that says which.
+    /// `dropout`, `wordDropout` and `adversarialEpsilon` (0) may be left out. Inconsistent values are
+    /// a `DecodingError.dataCorrupted` that says which.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         vocabularySize = try container.decode(Int.self, forKey: .vocabularySize)
@@ -68,7 +70,7 @@ public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
         classes = try container.decode(Int.self, forKey: .classes)
         dropout = try container.decodeIfPresent(Double.self, forKey: .dropout) ?? 0
         wordDropout = try container.decodeIfPresent(Double.self, forKey: .wordDropout) ?? 0
-        adversarialNorm = try container.decodeIfPresent(Double.self, forKey: .adversarialNorm) ?? 0
+        adversarialEpsilon = try container.decodeIfPresent(Double.self, forKey: .adversarialEpsilon) ?? 0
         if let problem {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: decoder.codingPath, debugDescription: "classifier configuration: \(problem)"))

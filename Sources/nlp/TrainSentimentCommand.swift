@@ -26,7 +26,7 @@ struct TrainSentimentCommand: ParsableCommand {
             Example (the default English model):
               $ nlp train sentiment --train sst2/stsa.binary.train --dev sst2/stsa.binary.dev \\
                   --vectors glove.6B.50d.txt.gz --vectors-vocab 50000 --pooling mean --word-dropout 0.1 \\
-                  --adversarial 1 --label-names 0=negative,1=positive -o sentiment.safetensors
+                  --adversarial 1 --label-names 0=negative,1=positive --save-dtype f16 -o sentiment.safetensors
             """)
 
     @OptionGroup var files: TrainingFileArguments
@@ -70,7 +70,7 @@ struct TrainSentimentCommand: ParsableCommand {
     @Option(help: "Share of training tokens read as <unk> (word dropout), so unseen words are handled.")
     var wordDropout = 0.0
 
-    @Option(help: ArgumentHelp("Adversarial training: also train on the token vectors moved this far (L2 norm per sentence) in the direction that raises the loss most; 0 is off.", valueName: "norm"))
+    @Option(help: ArgumentHelp("Adversarial training: also train on the token vectors moved by ε (L2 norm per sentence) in the direction that raises the loss most; 0 is off.", valueName: "ε"))
     var adversarial = 0.0
 
     @Option(help: "Keep tokens seen at least this often in training.")
@@ -106,7 +106,7 @@ struct TrainSentimentCommand: ParsableCommand {
         for (name, value) in [("--dropout", dropout), ("--layer-dropout", layerDropout), ("--word-dropout", wordDropout)] where !(value >= 0 && value < 1) {
             throw ValidationError("\(name) must be in [0, 1)")
         }
-        if !(adversarial >= 0 && adversarial.isFinite) { throw ValidationError("--adversarial must be a number ≥ 0") }
+        if !(adversarial >= 0 && adversarial.isFinite) { throw ValidationError("--adversarial must be a finite number ≥ 0") }
         if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
         if let maxVocab, maxVocab < 5 { throw ValidationError("--max-vocab must be at least 5 (4 special tokens and one word)") }
         _ = try parsedLabelNames()
@@ -146,7 +146,7 @@ struct TrainSentimentCommand: ParsableCommand {
         settings.pooling = pooling
         settings.dropout = dropout
         settings.wordDropout = wordDropout
-        settings.adversarialNorm = adversarial
+        settings.adversarialEpsilon = adversarial
         settings.labelNames = try parsedLabelNames()
         settings.training = training.options
         settings.saveDType = files.dtype

@@ -75,10 +75,12 @@ final class SentimentCommandTests: XCTestCase {
                                                 "--word-dropout", "1"])
         XCTAssertNotEqual(badWordDropout.status, 0)
         XCTAssertTrue(badWordDropout.stderr.contains("--word-dropout must be in [0, 1)"), badWordDropout.stderr)
-        let badAdversarial = try NLPRunner.run(["train", "sentiment", "--train", Self.sample, "-o", model,
-                                                "--adversarial=-1"])
-        XCTAssertNotEqual(badAdversarial.status, 0)
-        XCTAssertTrue(badAdversarial.stderr.contains("--adversarial must be a number ≥ 0"), badAdversarial.stderr)
+        for value in ["-1", "nan", "inf"] {
+            let badAdversarial = try NLPRunner.run(["train", "sentiment", "--train", Self.sample, "-o", model,
+                                                    "--adversarial=\(value)"])
+            XCTAssertNotEqual(badAdversarial.status, 0, value)
+            XCTAssertTrue(badAdversarial.stderr.contains("--adversarial must be a finite number ≥ 0"), badAdversarial.stderr)
+        }
 
         let notAModel = try NLPRunner.run(["classify", "--model", train], input: "hello\n")
         XCTAssertNotEqual(notAModel.status, 0)

@@ -49,6 +49,25 @@ final class SentimentTrainingTests: XCTestCase {
         XCTAssertNotEqual(try folder.bytes("a.safetensors"), try folder.bytes("c.safetensors"))
     }
 
+    /// ε reaches the network and the provenance, and the second pass changes what is learned (the
+    /// same seed without it learns other weights); without it no "adversarial" setting is recorded.
+    func testAdversarialTrainingIsRecordedAndChangesTheWeights() throws {
+        let folder = try TemporaryFolder()
+        try Self.settings(output: folder.path("plain.safetensors")).run(progress: TrainingProgress(style: .quiet))
+        var adversarial = Self.settings(output: folder.path("adversarial.safetensors"))
+        adversarial.adversarialEpsilon = 1
+        try adversarial.run(progress: TrainingProgress(style: .quiet))
+        let plain = try SentimentModel(contentsOf: folder.path("plain.safetensors"))
+        let trained = try SentimentModel(contentsOf: folder.path("adversarial.safetensors"))
+        XCTAssertEqual(trained.configuration.network.adversarialEpsilon, 1)
+        XCTAssertEqual(trained.provenance?.settings["adversarial"], "1.0")
+        XCTAssertEqual(plain.configuration.network.adversarialEpsilon, 0)
+        XCTAssertNil(plain.provenance?.settings["adversarial"])
+        for (a, b) in zip(plain.network.parameters, trained.network.parameters) {
+            XCTAssertNotEqual(a.value, b.value, a.name)
+        }
+    }
+
     /// An interrupted run (stopped without warning after 23 batches, i.e. inside epoch 2, with
     /// checkpoints every 5 batches) resumed from its last checkpoint ends with the same file as a
     /// run that was never interrupted.
@@ -57,12 +76,12 @@ final class SentimentTrainingTests: XCTestCase {
         let straight = folder.path("straight.safetensors"), interrupted = folder.path("interrupted.safetensors")
         var uninterrupted = Self.settings(output: straight)
         uninterrupted.wordDropout = 0.3   // its draws must be replayed too
-        uninterrupted.adversarialNorm = 1   // and the second, perturbed pass's
+        uninterrupted.adversarialEpsilon = 1   // and the second, perturbed pass's
         try uninterrupted.run(progress: TrainingProgress(style: .quiet))
 
         var resumable = Self.settings(output: interrupted)
         resumable.wordDropout = 0.3
-        resumable.adversarialNorm = 1
+        resumable.adversarialEpsilon = 1
         resumable.checkpointEveryBatches = 5
         XCTAssertThrowsError(try resumable.run(progress: TrainingProgress(style: .quiet), stopAfterBatches: 23)) {
             XCTAssertTrue($0 is TrainingInterruption, "\($0)")

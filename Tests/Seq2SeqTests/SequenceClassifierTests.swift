@@ -16,7 +16,7 @@ final class SequenceClassifierTests: XCTestCase {
 
     func configuration(
         _ cell: CellKind, bidirectional: Bool, merge: DirectionMerge, pooling: Pooling,
-        dropout: Double = 0, encoderDropout: Double = 0, wordDropout: Double = 0, adversarialNorm: Double = 0,
+        dropout: Double = 0, encoderDropout: Double = 0, wordDropout: Double = 0, adversarialEpsilon: Double = 0,
         oneHot: Bool = false
     ) -> SequenceClassifier<Double>.Configuration {
         let D = oneHot ? vocabulary : dimension
@@ -25,7 +25,7 @@ final class SequenceClassifierTests: XCTestCase {
             encoder: EncoderConfiguration(cell: cell, inputSize: D, hiddenSize: hidden, layers: 2,
                                           bidirectional: bidirectional, merge: merge, dropout: encoderDropout),
             pooling: pooling, classes: classes, dropout: dropout, wordDropout: wordDropout,
-            adversarialNorm: adversarialNorm)
+            adversarialEpsilon: adversarialEpsilon)
     }
 
     /// Time-major ids (T·B) with real tokens 1..<V on real steps and `padding` on the others, and a
@@ -140,29 +140,35 @@ final class SequenceClassifierTests: XCTestCase {
         }
     }
 
-    /// With adversarial training the pass adds the gradient of L(x) + L(x + r), r = ε ∂L/∂x / ‖∂L/∂x‖
-    /// per sequence held constant: checked against central differences of that sum, with r as the
-    /// pass returned it; and r is what `AdversarialPerturbation` makes of the clean input gradient.
+    /// With adversarial training the pass adds the gradient of L(x₁) + L(x₂ + r): two training
+    /// passes over the batch in turn (each drawing its own dropouts), the second with its token
+    /// vectors moved by r = ε ∂L/∂x₁ / ‖∂L/∂x₁‖ per sequence, held constant. Checked by central
+    /// differences of that sum with every mask replayed; and r is what `AdversarialPerturbation`
+    /// makes of the first pass's ∂L/∂x.
     func testAdversarialPassAddsTheGradientOfBothLosses() {
         var generator = SeededGenerator(seed: 1_001)
         let model = SequenceClassifier<Double>(
-            configuration: configuration(.lstm, bidirectional: true, merge: .concat, pooling: .mean, adversarialNorm: 0.5),
+            configuration: configuration(.lstm, bidirectional: true, merge: .concat, pooling: .mean,
+                                         dropout: 0.3, encoderDropout: 0.3, wordDropout: 0.3, adversarialEpsilon: 0.5),
             generator: &generator)
         let (ids, targets) = batch(lengths: lengths, generator: &generator)
         let criterion = SoftmaxCrossEntropy()
-        let (cleanLogits, cleanCache) = model.forward(ids: ids, lengths: lengths, training: false)
+        let states = model.generatorStates
+        let (cleanLogits, cleanCache) = model.forward(ids: ids, lengths: lengths, training: true)
         let inputGradient = model.backward(logitsGradient: criterion(logits: cleanLogits, targets: targets).logitsGradient,
                                            cache: cleanCache)
         model.zeroGradients()
 
+        model.generatorStates = states
         let pass = model.trainingPass(ids: ids, lengths: lengths) { criterion(logits: $0, targets: targets) }
         let r = try! XCTUnwrap(pass.perturbation)
-        XCTAssertEqual(r, AdversarialPerturbation(norm: 0.5)(inputGradient: inputGradient, lengths: lengths))
+        XCTAssertEqual(r, AdversarialPerturbation(epsilon: 0.5)(inputGradient: inputGradient, lengths: lengths))
         XCTAssertEqual(pass.loss, criterion(logits: cleanLogits, targets: targets).loss, "the clean loss is returned")
         let errors = GradientCheck().worstErrors(of: model.parameters, generator: &generator) {
-            criterion(logits: model.forward(ids: ids, lengths: lengths, training: false).logits, targets: targets).loss
-                + criterion(logits: model.forward(ids: ids, lengths: lengths, training: false, perturbation: r).logits,
-                            targets: targets).loss
+            model.generatorStates = states
+            let clean = model.forward(ids: ids, lengths: lengths, training: true).logits
+            let perturbed = model.forward(ids: ids, lengths: lengths, training: true, perturbation: r).logits
+            return criterion(logits: clean, targets: targets).loss + criterion(logits: perturbed, targets: targets).loss
         }
         XCTAssertEqual(errors.count, model.parameters.count)
         for (parameter, error) in errors.sorted(by: { $0.key < $1.key }) {
@@ -384,7 +390,7 @@ final class SequenceClassifierTests: XCTestCase {
         let configuration = SequenceClassifier<Float>.Configuration(
             vocabularySize: 100, embeddingDimension: 8,
             encoder: EncoderConfiguration(cell: .gru, inputSize: 8, hiddenSize: 6, layers: 2, bidirectional: true),
-            pooling: .max, classes: 5, dropout: 0.5, wordDropout: 0.1, adversarialNorm: 2)
+            pooling: .max, classes: 5, dropout: 0.5, wordDropout: 0.1, adversarialEpsilon: 2)
         let data = try JSONEncoder().encode(configuration)
         XCTAssertEqual(try JSONDecoder().decode(SequenceClassifierConfiguration.self, from: data), configuration)
         XCTAssertTrue(String(decoding: data, as: UTF8.self).contains(#""pooling":"max""#))
@@ -404,12 +410,21 @@ final class SequenceClassifierTests: XCTestCase {
         oneHot.encoder.inputSize = 100
         XCTAssertEqual(try JSONDecoder().decode(SequenceClassifierConfiguration.self,
                                                 from: JSONEncoder().encode(oneHot)), oneHot)
-        var negativeNorm = configuration
-        negativeNorm.adversarialNorm = -1
+        var negativeEpsilon = configuration
+        negativeEpsilon.adversarialEpsilon = -1
         XCTAssertThrowsError(try JSONDecoder().decode(SequenceClassifierConfiguration.self,
-                                                      from: JSONEncoder().encode(negativeNorm))) { error in
-            XCTAssertTrue("\(error)".contains("adversarial norm -1.0"), "\(error)")
+                                                      from: JSONEncoder().encode(negativeEpsilon))) { error in
+            XCTAssertTrue("\(error)".contains("adversarial ε -1.0"), "\(error)")
         }
+        // Files written before word dropout and adversarial training existed have neither key: both 0.
+        var older = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        older["wordDropout"] = nil
+        older["adversarialEpsilon"] = nil
+        var expected = configuration
+        expected.wordDropout = 0
+        expected.adversarialEpsilon = 0
+        XCTAssertEqual(try JSONDecoder().decode(SequenceClassifierConfiguration.self,
+                                                from: JSONSerialization.data(withJSONObject: older)), expected)
         var badEncoder = configuration
         badEncoder.encoder.layers = 0
         XCTAssertThrowsError(try JSONDecoder().decode(SequenceClassifierConfiguration.self,

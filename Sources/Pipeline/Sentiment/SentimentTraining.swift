@@ -40,7 +40,7 @@ public struct SentimentTraining {
     /// Share of training tokens read as `<unk>` (`WordDropout`).
     public var wordDropout = 0.0
     /// ε of adversarial training on the token vectors (`AdversarialPerturbation`); 0 is off.
-    public var adversarialNorm = 0.0
+    public var adversarialEpsilon = 0.0
     /// Names shown for labels, e.g. ["0": "negative", "1": "positive"].
     public var labelNames: [String: String] = [:]
     public var training = TrainingOptions()
@@ -68,7 +68,6 @@ public struct SentimentTraining {
                       "hidden": String(encoder.hiddenSize), "bidirectional": String(encoder.bidirectional),
                       "merge": encoder.merge.rawValue, "layer-dropout": String(encoder.dropout),
                       "pooling": pooling.rawValue, "dropout": String(dropout), "word-dropout": String(wordDropout),
-                      "adversarial": String(adversarialNorm),
                       "freeze-embedding": String(freezeEmbedding), "save-dtype": saveDType.rawValue,
                       "dev-fraction": devPath == nil ? String(devFraction) : "-"]
         switch embedding {
@@ -76,6 +75,7 @@ public struct SentimentTraining {
         case .oneHot: record["embedding"] = "one-hot"
         case .pretrained(let path): record["embedding"] = "pretrained"; record["vectors"] = path
         }
+        if adversarialEpsilon != 0 { record["adversarial"] = String(adversarialEpsilon) }   // absent: off, as before it existed
         record["vectors-vocab"] = String(vectorsVocabulary)
         record["max-vocab"] = maxVocabulary.map(String.init) ?? "-"
         record["labels"] = labelNames.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
@@ -155,7 +155,8 @@ public struct SentimentTraining {
         let networkConfiguration = SequenceClassifierConfiguration(
             vocabularySize: vocabulary.count, embeddingDimension: dimension, oneHot: embedding == .oneHot,
             encoder: encoderConfiguration, pooling: pooling, classes: labels.count, dropout: dropout, wordDropout: wordDropout,
-            adversarialNorm: adversarialNorm)
+            adversarialEpsilon: adversarialEpsilon)
+        if let problem = networkConfiguration.problem { throw DataError(path: outputPath, "cannot build the network: \(problem)") }
         let network = SequenceClassifier<Float>(configuration: networkConfiguration, pretrainedTable: pretrained,
                                                 freezeEmbedding: freezeEmbedding, generator: &generator)
         let configuration = SentimentConfiguration(tokenize: tokenize, encode: encode, network: networkConfiguration,
