@@ -123,12 +123,13 @@ public struct SHA256: Sendable {
         return hex(hasher.finalize())
     }
 
-    /// A file that could not be hashed: `path` and the system's reason.
+    /// A file that could not be hashed (the first reading of a training file): `path` and the
+    /// system's reason, worded as other unreadable inputs are.
     public struct FileError: Error, Equatable, Sendable, CustomStringConvertible {
         public let path: String
         public let reason: String
 
-        public var description: String { "\(path): cannot read the file to compute its SHA-256: \(reason)" }
+        public var description: String { "\(path): cannot open: \(reason)" }
     }
 
     /// `bytes` as lowercase hexadecimal digits.

@@ -43,10 +43,30 @@ public enum AtomicFileWriter {
 
     /// `dir/.name.tmp.<pid>.<random hex>` beside `path`.
     static func temporaryPath(for path: String) -> String {
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        let (directory, name) = split(path)
         let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
         return "\(directory).\(name).tmp.\(getpid()).\(suffix)"
+    }
+
+    /// Removes the temporary files of writes to `path` that were killed midway (`kill -9`, power
+    /// loss): those whose process no longer runs. Those of running processes are left alone.
+    public static func removeAbandonedTemporaries(for path: String) {
+        let (directory, name) = split(path)
+        let prefix = ".\(name).tmp."
+        guard let folder = opendir(directory.isEmpty ? "." : directory) else { return }
+        defer { closedir(folder) }
+        var abandoned: [String] = []
+        while let entry = readdir(folder) {
+            let file = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard file.hasPrefix(prefix), let pid = Int32(file.dropFirst(prefix.count).prefix { $0 != "." }) else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { abandoned.append(directory + file) }
+        }
+        for file in abandoned { unlink(file) }
+    }
+
+    /// `dir/name` → ("dir/", "name"); a bare name → ("", name).
+    static func split(_ path: String) -> (directory: String, name: String) {
+        let slash = path.lastIndex(of: "/")
+        return (slash.map { String(path[...$0]) } ?? "", slash.map { String(path[path.index(after: $0)...]) } ?? path)
     }
 }

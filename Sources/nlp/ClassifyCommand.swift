@@ -12,14 +12,16 @@ struct ClassifyCommand: ParsableCommand {
         discussion: """
             Reads the FILEs (standard input when none) and writes one line per input line, in \
             input order: label<TAB>probability<TAB>text, or with --json one JSON object per line \
-            with label, probability, probabilities (of every label) and text. Input is processed \
-            in chunks, so files of any size stream in bounded memory.
+            with label, probability, probabilities (of every label) and text. A blank line (only \
+            white space) has no text to classify: it gives an empty line (JSON: label and \
+            probability null). Input is processed in chunks, so files of any size stream in \
+            bounded memory.
 
             Without --model the English sentiment model models/sentiment-en.safetensors is used.
 
             Example:
               $ echo "a gorgeous, witty, seductive movie." | nlp classify
-              positive	0.9996	a gorgeous, witty, seductive movie.
+              positive	0.9994	a gorgeous, witty, seductive movie.
             """)
 
     @Option(help: ArgumentHelp("The model file (default: models/sentiment-en.safetensors); give several to classify with their ensemble (mean probabilities).", valueName: "model"))
@@ -46,27 +48,44 @@ struct ClassifyCommand: ParsableCommand {
         let classifier = try SentimentModel.load(model.isEmpty ? [DefaultModel.path(Self.defaultModelName)] : model)
         let output = FileHandle.standardOutput
         try TextLineChunks.forEach(files: files, size: Self.chunkLines) { lines in
+            let blank = lines.map { $0.allSatisfy(\.isWhitespace) }
+            var results = classifier.classify(lines.indices.filter { !blank[$0] }.map { lines[$0] }).makeIterator()
             var text = ""
-            for (line, result) in zip(lines, classifier.classify(lines)) {
-                text += json ? try Self.jsonLine(result, text: line) : "\(result.label)\t\(String(format: "%.4f", result.probability))\t\(line)"
+            for (line, isBlank) in zip(lines, blank) {
+                let result = isBlank ? nil : results.next()
+                if json {
+                    text += try Self.jsonLine(result, text: line)
+                } else if let result {
+                    text += "\(result.label)\t\(String(format: "%.4f", result.probability))\t\(line)"
+                }
                 text += "\n"
             }
             output.write(Data(text.utf8))
         }
     }
 
-    static func jsonLine(_ result: Classification, text: String) throws -> String {
+    /// One JSON object; label and probability null (and no probabilities) for a blank line.
+    static func jsonLine(_ result: Classification?, text: String) throws -> String {
         struct Line: Encodable {
-            var label: String
-            var probability: Double
+            var label: String?
+            var probability: Double?
             var probabilities: [String: Double]
             var text: String
+
+            func encode(to encoder: any Encoder) throws {   // nil as null, not left out
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(label, forKey: .label)
+                try container.encode(probability, forKey: .probability)
+                try container.encode(probabilities, forKey: .probabilities)
+                try container.encode(text, forKey: .text)
+            }
+            enum CodingKeys: String, CodingKey { case label, probability, probabilities, text }
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let rounded = { (x: Double) in (x * 1e6).rounded() / 1e6 }
-        let line = Line(label: result.label, probability: rounded(result.probability),
-                        probabilities: result.probabilities.mapValues(rounded), text: text)
+        let line = Line(label: result?.label, probability: result.map { rounded($0.probability) },
+                        probabilities: result?.probabilities.mapValues(rounded) ?? [:], text: text)
         return String(decoding: try encoder.encode(line), as: UTF8.self)
     }
 }

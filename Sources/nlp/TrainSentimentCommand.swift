@@ -106,7 +106,12 @@ struct TrainSentimentCommand: ParsableCommand {
         for (name, value) in [("--dropout", dropout), ("--layer-dropout", layerDropout), ("--word-dropout", wordDropout)] where !(value >= 0 && value < 1) {
             throw ValidationError("\(name) must be in [0, 1)")
         }
-        if !(adversarial >= 0 && adversarial.isFinite) { throw ValidationError("--adversarial must be a finite number ≥ 0") }
+        if !(adversarial >= 0 && Float(adversarial).isFinite) {   // the network runs in Float
+            throw ValidationError("--adversarial must be a finite number ≥ 0")
+        }
+        if freezeEmbedding && embedding == .oneHot {
+            throw ValidationError("--freeze-embedding has no effect with --embedding one-hot, whose vectors are always fixed")
+        }
         if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
         if let maxVocab, maxVocab < 5 { throw ValidationError("--max-vocab must be at least 5 (4 special tokens and one word)") }
         _ = try parsedLabelNames()

@@ -32,6 +32,12 @@ final class ResumeCommandTests: XCTestCase {
         XCTAssertEqual(process.terminationReason, .uncaughtSignal)
         XCTAssertTrue(FileManager.default.fileExists(atPath: killed + ".checkpoint"))
 
+        // The same command without --resume would throw the checkpoint away: refused, saying so.
+        let restarted = try NLPRunner.run(arguments(killed))
+        XCTAssertNotEqual(restarted.status, 0)
+        XCTAssertTrue(restarted.stderr.contains("add --resume to continue it"), restarted.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: killed + ".checkpoint"))
+
         let resumed = try NLPRunner.run(arguments(killed) + ["--resume"])
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: killed)), try Data(contentsOf: URL(fileURLWithPath: straight)))

@@ -45,6 +45,14 @@ final class SentimentCommandTests: XCTestCase {
         XCTAssertEqual(object?["text"] as? String, texts[0])
         XCTAssertNotNil(object?["probability"] as? Double)
 
+        // A blank line has nothing to classify: an empty line, or null label and probability.
+        let withBlank = try NLPRunner.run(["classify", "--model", model], input: "\(texts[0])\n \t\n\(texts[1])\n")
+        XCTAssertEqual(withBlank.status, 0, withBlank.stderr)
+        XCTAssertEqual(withBlank.output, output[0] + "\n\n" + output[1] + "\n")
+        let blankJSON = try NLPRunner.run(["classify", "--model", model, "--json"], input: "\n")
+        XCTAssertEqual(blankJSON.status, 0, blankJSON.stderr)
+        XCTAssertEqual(blankJSON.output, #"{"label":null,"probabilities":{},"probability":null,"text":""}"# + "\n")
+
         let eval = try NLPRunner.run(["eval", "sentiment", "--model", model, Self.sample])
         XCTAssertEqual(eval.status, 0, eval.stderr)
         XCTAssertTrue(eval.output.hasPrefix("accuracy 100.00% (100/100)"), eval.output)
@@ -75,12 +83,18 @@ final class SentimentCommandTests: XCTestCase {
                                                 "--word-dropout", "1"])
         XCTAssertNotEqual(badWordDropout.status, 0)
         XCTAssertTrue(badWordDropout.stderr.contains("--word-dropout must be in [0, 1)"), badWordDropout.stderr)
-        for value in ["-1", "nan", "inf"] {
+        for value in ["-1", "nan", "inf", "1e300"] {   // 1e300 is no Float
             let badAdversarial = try NLPRunner.run(["train", "sentiment", "--train", Self.sample, "-o", model,
                                                     "--adversarial=\(value)"])
             XCTAssertNotEqual(badAdversarial.status, 0, value)
             XCTAssertTrue(badAdversarial.stderr.contains("--adversarial must be a finite number ≥ 0"), badAdversarial.stderr)
         }
+
+        let frozenOneHot = try NLPRunner.run(["train", "sentiment", "--train", Self.sample, "-o", model,
+                                              "--embedding", "one-hot", "--freeze-embedding"])
+        XCTAssertNotEqual(frozenOneHot.status, 0)
+        XCTAssertTrue(frozenOneHot.stderr.contains("--freeze-embedding has no effect with --embedding one-hot"),
+                      frozenOneHot.stderr)
 
         let notAModel = try NLPRunner.run(["classify", "--model", train], input: "hello\n")
         XCTAssertNotEqual(notAModel.status, 0)

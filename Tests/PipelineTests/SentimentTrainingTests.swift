@@ -87,6 +87,11 @@ final class SentimentTrainingTests: XCTestCase {
             XCTAssertTrue($0 is TrainingInterruption, "\($0)")
         }
         XCTAssertTrue(FileManager.default.fileExists(atPath: resumable.checkpointPath))
+        // Without resume the checkpoint is not thrown away: the run is refused and says how to go on.
+        XCTAssertThrowsError(try resumable.run(progress: TrainingProgress(style: .quiet))) {
+            XCTAssertTrue("\($0)".contains("add --resume to continue it, or delete the file"), "\($0)")
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: resumable.checkpointPath))
         try resumable.run(resume: true, progress: TrainingProgress(style: .quiet))
         XCTAssertEqual(try folder.bytes("straight.safetensors"), try folder.bytes("interrupted.safetensors"))
     }

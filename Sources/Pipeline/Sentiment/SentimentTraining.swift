@@ -87,7 +87,7 @@ public struct SentimentTraining {
     public func run(resume: Bool = false, progress: TrainingProgress,
                     stopAfterBatches: Int? = nil) throws -> Trainer<SentimentModel>.Result {
         if let problem = training.problem { throw DataError(path: outputPath, problem) }
-        try TrainingData.checkWritable(outputPath)
+        try TrainingData.prepareOutput(outputPath, resume: resume)
         try tokenize.checkUsable(modelPath: outputPath)
         var files = [Provenance.DataFile(role: "train", path: trainPath, sha256: try SHA256.hexDigest(ofFile: trainPath))]
         var trainTexts = try (format ?? LabeledTextFormat.detect(path: trainPath)).read(path: trainPath)

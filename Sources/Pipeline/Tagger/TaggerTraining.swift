@@ -71,7 +71,7 @@ public struct TaggerTraining {
     public func run(resume: Bool = false, progress: TrainingProgress,
                     stopAfterBatches: Int? = nil) throws -> Trainer<TaggerModel>.Result {
         if let problem = training.problem { throw DataError(path: outputPath, problem) }
-        try TrainingData.checkWritable(outputPath)
+        try TrainingData.prepareOutput(outputPath, resume: resume)
         try tokenize.checkUsable(modelPath: outputPath)
         func read(_ path: String) throws -> [CoNLLSentence] {
             try CoNLLReader(path: path, tokenColumn: tokenColumn, tagColumn: tagColumn).readAll()

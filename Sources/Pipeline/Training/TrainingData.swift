@@ -7,7 +7,19 @@ import Tokenize
 /// out a dev set, widening a vocabulary with pretrained vectors' words, fingerprinting a run.
 enum TrainingData {
     /// Fails now, not after an hour of training, if a model cannot be written to `path`.
-    static func checkWritable(_ path: String) throws { try OutputFile.checkWritable(path, what: "the model") }
+    /// Before any work: the model file can be written, and a run that does not resume would not
+    /// throw away the checkpoint an interrupted run left (starting over is asked for by deleting
+    /// it). Temporary files that killed writes of the model or checkpoint left are removed.
+    static func prepareOutput(_ path: String, resume: Bool) throws {
+        try OutputFile.checkWritable(path, what: "the model")
+        let checkpoint = checkpointPath(for: path)
+        if !resume && FileManager.default.fileExists(atPath: checkpoint) {
+            throw DataError(path: checkpoint, "an interrupted run left this checkpoint; add --resume to continue it, "
+                            + "or delete the file to start over")
+        }
+        AtomicFileWriter.removeAbandonedTemporaries(for: path)
+        AtomicFileWriter.removeAbandonedTemporaries(for: checkpoint)
+    }
 
     /// Holds out `fraction` of `items` (seeded, at least one) as a dev set; both keep file order.
     static func holdOut<T>(_ items: [T], fraction: Double, seed: UInt64, path: String,

@@ -89,7 +89,7 @@ public struct TranslationTraining {
                     stopAfterBatches: Int? = nil) throws -> Trainer<TranslationModel>.Result {
         if let problem = training.problem { throw DataError(path: outputPath, problem) }
         if merges < 0 { throw DataError(path: outputPath, "--merges must be 0 or more") }
-        try TrainingData.checkWritable(outputPath)
+        try TrainingData.prepareOutput(outputPath, resume: resume)
         try tokenize.checkUsable(modelPath: outputPath)
         var files: [Provenance.DataFile] = []
         for (role, path) in train.paths { files.append(.init(role: "train-" + role, path: path, sha256: try SHA256.hexDigest(ofFile: path))) }
