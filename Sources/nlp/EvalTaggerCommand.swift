@@ -44,6 +44,7 @@ struct EvalTaggerCommand: ParsableCommand {
         NumericRuntime.configure(threads: threads)
         let tagger = try TaggerModel.load(model.isEmpty ? [DefaultModel.path(TagCommand.defaultModelName)] : model)
         let sentences = try CoNLLReader(path: file, tokenColumn: tokenColumn, tagColumn: tagColumn.map { .index($0) } ?? .last).readAll()
+        try TagScheme.checkEntityTags(sentences, path: file)
         let scores = tagger.evaluate(sentences)
         if json {
             let encoder = JSONEncoder()

@@ -115,6 +115,15 @@ final class TagCommandTests: XCTestCase {
         let eval = try NLPRunner.run(["eval", "tagger", "--model", Self.model, bad])
         XCTAssertNotEqual(eval.status, 0)
         XCTAssertTrue(eval.stderr.contains("\(bad):2:"), eval.stderr)
+        for (line, tag) in [(3, "garbage"), (2, "b-PER"), (3, "X-PER")] {   // gold tags no scheme has
+            let rows = ["EU NNP B-NP B-ORG", "Lena NNP B-NP B-PER", "said VBD B-VP O"]
+            var broken = rows
+            broken[line - 1] = broken[line - 1].split(separator: " ").dropLast().joined(separator: " ") + " " + tag
+            let file = try dir.write("tag\(line)\(tag).conll", broken.joined(separator: "\n") + "\n")
+            let refused = try NLPRunner.run(["eval", "tagger", "--model", Self.model, file])
+            XCTAssertNotEqual(refused.status, 0, tag)
+            XCTAssertTrue(refused.stderr.contains("\(file):\(line):") && refused.stderr.contains("'\(tag)'"), refused.stderr)
+        }
         let train = try NLPRunner.run(["train", "tagger", "--train", bad, "-o", dir.path("m.safetensors"), "-q"])
         XCTAssertNotEqual(train.status, 0)
         XCTAssertTrue(train.stderr.contains("\(bad):2:"), train.stderr)

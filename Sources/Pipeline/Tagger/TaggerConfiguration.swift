@@ -35,7 +35,7 @@ public struct TaggerConfiguration: Codable, Equatable, Sendable {
         }
         if network.tagCount != tags.count { return "the network has \(network.tagCount) outputs for \(tags.count) tags" }
         if tags.count < 2 || Set(tags).count != tags.count { return "the tags must be two or more distinct names" }
-        if let bad = tags.first(where: { !TaggerTraining.isEntityTag($0) || $0.contains(" ") || $0.contains("\t") }) {
+        if let bad = tags.first(where: { !TagScheme.isEntityTag($0) || $0.contains(" ") || $0.contains("\t") }) {
             return "'\(bad)' is not a tag of an entity scheme"
         }
         let masks = TagScheme.allowedTransitions(tags: tags, scheme: scheme)

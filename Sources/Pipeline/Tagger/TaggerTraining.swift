@@ -62,11 +62,6 @@ public struct TaggerTraining {
          "dev-fraction": devPath == nil ? String(devFraction) : "-"]
     }
 
-    /// `O`, or `B-`, `I-`, `E-`, `S-` followed by a type.
-    static func isEntityTag(_ tag: String) -> Bool {
-        tag == "O" || (tag.count > 2 && ["B-", "I-", "E-", "S-"].contains(String(tag.prefix(2))))
-    }
-
     @discardableResult
     public func run(resume: Bool = false, progress: TrainingProgress,
                     stopAfterBatches: Int? = nil) throws -> Trainer<TaggerModel>.Result {
@@ -87,15 +82,8 @@ public struct TaggerTraining {
                                                                       path: trainPath, progress: progress, what: "sentences")
         }
 
-        // Every tag must be O or PREFIX-TYPE with a prefix of the schemes (B, I, E, S).
         for (path, sentences) in [(trainPath, trainSentences), (devPath ?? trainPath, devSentences)] {
-            for sentence in sentences {
-                for (row, tag) in sentence.tags.enumerated() where !Self.isEntityTag(tag) {
-                    throw DataError(path: path, line: sentence.lineNumbers[row],
-                                    "'\(tag)' is not a tag of an entity scheme (O, or B-, I-, E-, S- and a type); "
-                                    + "is --tag-column right?")
-                }
-            }
+            try TagScheme.checkEntityTags(sentences, path: path)
         }
         let scheme = dataScheme ?? TagScheme.detect(trainSentences.map(\.tags))
         let target = modelScheme ?? scheme

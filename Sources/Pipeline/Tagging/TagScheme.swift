@@ -104,3 +104,22 @@ public enum TagScheme: String, Codable, CaseIterable, Sendable {
         return entityStartsWithI ? .iob1 : .iob2
     }
 }
+
+extension TagScheme {
+    /// `O`, or `B-`, `I-`, `E-`, `S-` followed by a type: the tags the schemes are made of.
+    static func isEntityTag(_ tag: String) -> Bool {
+        tag == "O" || (tag.count > 2 && ["B-", "I-", "E-", "S-"].contains(String(tag.prefix(2))))
+    }
+
+    /// Throws, naming `path` and the line, at the first tag of `sentences` that is not an entity
+    /// tag (a wrong tag column, or a typo such as `b-PER`), rather than score or learn it.
+    public static func checkEntityTags(_ sentences: [CoNLLSentence], path: String) throws {
+        for sentence in sentences {
+            for (row, tag) in sentence.tags.enumerated() where !isEntityTag(tag) {
+                throw DataError(path: path, line: sentence.lineNumbers[row],
+                                "'\(tag)' is not a tag of an entity scheme (O, or B-, I-, E-, S- and a type); "
+                                + "is --tag-column right?")
+            }
+        }
+    }
+}
