@@ -33,7 +33,7 @@ struct ClassifyCommand: ParsableCommand {
     @Option(help: "Threads for the network.")
     var threads = 2
 
-    @Argument(help: ArgumentHelp("UTF-8 text files, one text per line.", valueName: "file"))
+    @Argument(help: ArgumentHelp("UTF-8 text files, one text per line (standard input when none, or for -).", valueName: "file"))
     var files: [String] = []
 
     static let defaultModelName = "sentiment-en.safetensors"

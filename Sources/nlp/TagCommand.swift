@@ -45,7 +45,7 @@ struct TagCommand: ParsableCommand {
     @Option(help: "Threads for the network.")
     var threads = 2
 
-    @Argument(help: ArgumentHelp("UTF-8 files (standard input when none).", valueName: "file"))
+    @Argument(help: ArgumentHelp("UTF-8 files (standard input when none, or for -).", valueName: "file"))
     var files: [String] = []
 
     static let defaultModelName = "ner-en.safetensors"
@@ -62,12 +62,12 @@ struct TagCommand: ParsableCommand {
     func run() throws {
         NumericRuntime.configure(threads: threads)
         let tagger = try TaggerModel.load(model.isEmpty ? [DefaultModel.path(Self.defaultModelName)] : model)
-        for file in files { try LineReader.checkReadable(file) }
+        try TextLineChunks.checkReadable(files)
         let out = FileHandle.standardOutput
         switch input {
         case .conll:
             let writer = CoNLLWriter()
-            for file in files.isEmpty ? ["/dev/stdin"] : files {
+            for file in files.isEmpty ? ["/dev/stdin"] : files.map({ $0 == "-" ? "/dev/stdin" : $0 }) {
                 var pending: [CoNLLSentence] = []
                 func flush() {
                     var bytes: [UInt8] = []
@@ -86,8 +86,9 @@ struct TagCommand: ParsableCommand {
         case .text:
             // Checked up front, opened one at a time: any number of files within the descriptor limit.
             for file in files.isEmpty ? [nil] : files.map(Optional.some) {
-                let reader = try file.map { try LineReader(path: $0) } ?? LineReader(standardInputWithChunkSize: 1 << 16)
-                try Self.tagText(reader, name: file ?? "-", tagger: tagger, output: output) { out.write(Data($0.utf8)) }
+                try Self.tagText(try TextLineChunks.reader(for: file), name: file ?? "-", tagger: tagger, output: output) {
+                    out.write(Data($0.utf8))
+                }
             }
         }
     }

@@ -1,6 +1,6 @@
 import Tokenize
 
-/// The lines of text files (standard input when none) handed on in chunks, for commands that
+/// The lines of text files (standard input when none, or for `-`) handed on in chunks, for commands that
 /// process text a line at a time (`classify`, `translate`): files of any size stream in bounded
 /// memory, and output keeps input order.
 enum TextLineChunks {
@@ -8,10 +8,10 @@ enum TextLineChunks {
     /// decoded as UTF-8 with a trailing `\r` removed. Files are checked up front and opened one at a
     /// time, so any number of them fits within the descriptor limit.
     static func forEach(files: [String], size: Int, _ body: ([String]) throws -> Void) throws {
-        for file in files { try LineReader.checkReadable(file) }
+        try checkReadable(files)
         var pending: [String] = []
         for file in files.isEmpty ? [nil] : files.map(Optional.some) {
-            let reader = try file.map { try LineReader(path: $0) } ?? LineReader(standardInputWithChunkSize: 1 << 16)
+            let reader = try reader(for: file)
             try reader.forEachLine { bytes, _ in
                 var line = String(decoding: bytes, as: UTF8.self)
                 if line.hasSuffix("\r") { line.removeLast() }
@@ -23,5 +23,16 @@ enum TextLineChunks {
             }
         }
         if !pending.isEmpty { try body(pending) }
+    }
+
+    /// Checks every file but `-` (standard input) before any is read.
+    static func checkReadable(_ files: [String]) throws {
+        for file in files where file != "-" { try LineReader.checkReadable(file) }
+    }
+
+    /// The reader of `file`; standard input for nil or `-`, as shells and Unix tools have it.
+    static func reader(for file: String?) throws -> LineReader {
+        guard let file, file != "-" else { return LineReader(standardInputWithChunkSize: 1 << 16) }
+        return try LineReader(path: file)
     }
 }

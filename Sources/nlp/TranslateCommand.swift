@@ -26,7 +26,7 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The model file (default: models/translate-en-de.safetensors).", valueName: "model"))
     var model: String?
 
-    @Option(name: .customLong("input"), help: ArgumentHelp("Read sentences from this file, one a line (repeatable).", valueName: "file"))
+    @Option(name: .customLong("input"), help: ArgumentHelp("Read sentences from this file, one a line (repeatable; - is standard input).", valueName: "file"))
     var inputs: [String] = []
 
     @OptionGroup var search: SearchArguments

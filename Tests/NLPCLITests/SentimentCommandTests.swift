@@ -45,6 +45,12 @@ final class SentimentCommandTests: XCTestCase {
         XCTAssertEqual(object?["text"] as? String, texts[0])
         XCTAssertNotNil(object?["probability"] as? Double)
 
+        // `-` is standard input, also between files.
+        let file = try dir.write("texts.txt", texts[1] + "\n")
+        let dash = try NLPRunner.run(["classify", "--model", model, file, "-", file], input: texts[0] + "\n")
+        XCTAssertEqual(dash.status, 0, dash.stderr)
+        XCTAssertEqual(dash.output, output[1] + "\n" + output[0] + "\n" + output[1] + "\n")
+
         // A blank line has nothing to classify: an empty line, or null label and probability.
         let withBlank = try NLPRunner.run(["classify", "--model", model], input: "\(texts[0])\n \t\n\(texts[1])\n")
         XCTAssertEqual(withBlank.status, 0, withBlank.stderr)

@@ -96,6 +96,14 @@ final class TagCommandTests: XCTestCase {
         XCTAssertGreaterThan(overall["f1"] as? Double ?? 0, 0.95)
         XCTAssertEqual(overall["support"] as? Int, 49)
 
+        // `-` is standard input, for text and CoNLL input.
+        let dashText = try NLPRunner.run(["tag", "--model", Self.model, "-"], input: "Lena Hoffmann joined Kessler in Munich last year.\n\nok\n")
+        XCTAssertEqual(dashText.status, 0, dashText.stderr)
+        XCTAssertEqual(dashText.output, inline.output)
+        let dashCoNLL = try NLPRunner.run(["tag", "--model", Self.model, "--input", "conll", "-"], input: "Lena\nHoffmann\njoined\n\nMunich\n")
+        XCTAssertEqual(dashCoNLL.status, 0, dashCoNLL.stderr)
+        XCTAssertEqual(dashCoNLL.output, tokensOnly.output)
+
         // The model with itself as an ensemble (two --model options) tags and scores as alone.
         let twice = try NLPRunner.run(["tag", "--model", Self.model, "--model", Self.model],
                                       input: "Lena Hoffmann joined Kessler in Munich last year.\n\nok\n")
