@@ -85,6 +85,9 @@ struct TranslateCommand: ParsableCommand {
         } else {
             try translate(sentences)
         }
+        if let attention, !drewAttention {
+            printError("\(attention): not written: no sentence with words to draw the attention of")
+        }
     }
 
     static func writeHeatmap(_ translation: Translation, to path: String) throws {

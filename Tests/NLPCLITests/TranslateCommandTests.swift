@@ -45,6 +45,12 @@ final class TranslateCommandTests: XCTestCase {
         XCTAssertEqual(skipEmpty.status, 0, skipEmpty.stderr)
         XCTAssertEqual(skipEmpty.output.split(separator: "\n", omittingEmptySubsequences: false).count, 3)
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir.path("b.svg")))
+        XCTAssertFalse(skipEmpty.stderr.contains("not written"), skipEmpty.stderr)
+        // Nothing to draw: no file, and a note that says so (not an error).
+        let nothing = try NLPRunner.run(["translate", "--model", model, "--attention", dir.path("c.svg")], input: "\n \n")
+        XCTAssertEqual(nothing.status, 0, nothing.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("c.svg")))
+        XCTAssertTrue(nothing.stderr.contains("c.svg: not written: no sentence with words"), nothing.stderr)
 
         let svg = dir.path("a.svg")
         let json = try NLPRunner.run(["translate", "--model", model, "--json", "--attention", svg, sentences[1]])
