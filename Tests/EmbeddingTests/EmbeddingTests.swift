@@ -67,6 +67,30 @@ final class EmbeddingTests: XCTestCase {
         }
     }
 
+    /// A truncated .gz: an error naming the file, how far it read and gzip's own words.
+    func testTruncatedGzipFileSaysWhereItStopped() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nlp-truncated-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let plain = directory.appendingPathComponent("vectors.txt")
+        var generator = SeededGenerator(seed: 4)
+        let lines = (0..<20_000).map { "w\($0) " + (0..<5).map { _ in String(generator.nextUnit()) }.joined(separator: " ") }
+        try (lines.joined(separator: "\n") + "\n").write(to: plain, atomically: true, encoding: .utf8)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = [plain.path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let compressed = plain.path + ".gz"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: compressed))
+        try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: compressed))
+        XCTAssertThrowsError(try PretrainedVectors(contentsOf: compressed, words: ["w1"], generator: &generator)) {
+            let message = "\($0)"
+            XCTAssertTrue(message.hasPrefix("\(compressed): gzip could not decompress it after line "), message)
+            XCTAssertTrue(message.contains("unexpected end of file") && message.contains("is the file truncated?"), message)
+        }
+    }
+
     func testMalformedVectorFileNamesFileAndLine() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("bad-vectors-\(getpid()).txt")
         try "cat 1 2 3\ndog 1 x 3\n".write(to: path, atomically: true, encoding: .utf8)
