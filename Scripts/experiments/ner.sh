@@ -10,6 +10,7 @@
 # member). Extra options must not include --seed in ensemble mode.
 # Models and logs go to runs/ner/ (ignored by git).
 set -euo pipefail
+trap 'echo "failed (exit $?): see the newest log in runs/" >&2' ERR
 cd "$(dirname "$0")/../.."
 nlp=${NLP:-.build/release/nlp}
 corpora=../shared/corpora
@@ -24,6 +25,7 @@ f1() { "$nlp" eval tagger --model "$1" "$2" --json | python3 -c 'import json,sys
 conll() {   # conll NAME [options]: trains one CoNLL-2003 tagger and prints its scores
     local name=$1 start=$(date +%s)
     shift
+    rm -f $runs/$name.safetensors.checkpoint   # every run starts over (nlp refuses to, beside a checkpoint)
     "$nlp" train tagger --train $corpora/conll2003/train.txt --dev $corpora/conll2003/valid.txt \
         --epochs 40 --patience 6 --word-dropout 0.1 -o $runs/$name.safetensors "$@" 2> $runs/$name.log
     echo "CoNLL-2003 $name test F1 $(f1 $runs/$name.safetensors $corpora/conll2003/test.txt) (dev $(f1 $runs/$name.safetensors $corpora/conll2003/valid.txt)), training $(( $(date +%s) - start )) s"
@@ -49,6 +51,7 @@ fi
 
 if [ "$what" = wnut ] || [ "$what" = all ]; then
     start=$(date +%s)
+    rm -f $runs/wnut.safetensors.checkpoint   # every run starts over (nlp refuses to, beside a checkpoint)
     "$nlp" train tagger --train $corpora/wnut17/wnut17train.conll --dev $corpora/wnut17/emerging.dev.conll \
         --epochs 40 --patience 6 --word-dropout 0.1 -o $runs/wnut.safetensors "$@" 2> $runs/wnut.log
     echo "WNUT-17 test F1 $(f1 $runs/wnut.safetensors $corpora/wnut17/emerging.test.annotated) (dev $(f1 $runs/wnut.safetensors $corpora/wnut17/emerging.dev.conll)), training $(( $(date +%s) - start )) s"

@@ -8,6 +8,7 @@
 # that of their ensemble (nlp eval sentiment with one --model per member).
 # Models and logs go to runs/sentiment/ (ignored by git).
 set -euo pipefail
+trap 'echo "failed (exit $?): see the newest log in runs/" >&2' ERR
 cd "$(dirname "$0")/../.."
 nlp=${NLP:-.build/release/nlp}
 corpora=../shared/corpora
@@ -23,6 +24,7 @@ accuracy() { "$nlp" eval sentiment --model "$1" "$2" --json | python3 -c 'import
 
 if [ "$what" = sst2 ] || [ "$what" = all ]; then
     start=$(date +%s)
+    rm -f $runs/sst2.safetensors.checkpoint   # every run starts over (nlp refuses to, beside a checkpoint)
     "$nlp" train sentiment --train $corpora/sst2/stsa.binary.train --dev $corpora/sst2/stsa.binary.dev \
         --label-names 0=negative,1=positive -o $runs/sst2.safetensors "${common[@]}" 2> $runs/sst2.log
     echo "SST-2 test accuracy $(accuracy $runs/sst2.safetensors $corpora/sst2/stsa.binary.test)% (dev $(accuracy $runs/sst2.safetensors $corpora/sst2/stsa.binary.dev)%), training $(( $(date +%s) - start )) s"
@@ -36,6 +38,7 @@ if [ "$what" = ensemble ]; then
     done
     members=()
     for seed in $(seq 1 "$count"); do
+        rm -f $runs/sst2.seed$seed.safetensors.checkpoint   # every run starts over (nlp refuses to, beside a checkpoint)
         "$nlp" train sentiment --train $corpora/sst2/stsa.binary.train --dev $corpora/sst2/stsa.binary.dev --seed $seed \
             --label-names 0=negative,1=positive -o $runs/sst2.seed$seed.safetensors "${common[@]}" 2> $runs/sst2.seed$seed.log
         echo "SST-2 seed $seed test accuracy $(accuracy $runs/sst2.seed$seed.safetensors $corpora/sst2/stsa.binary.test)%"
@@ -46,6 +49,7 @@ fi
 
 if [ "$what" = sst5 ] || [ "$what" = all ]; then
     start=$(date +%s)
+    rm -f $runs/sst5.safetensors.checkpoint   # every run starts over (nlp refuses to, beside a checkpoint)
     "$nlp" train sentiment --train $corpora/sst5/stsa.fine.train --dev $corpora/sst5/stsa.fine.dev \
         -o $runs/sst5.safetensors "${common[@]}" 2> $runs/sst5.log
     echo "SST-5 test accuracy $(accuracy $runs/sst5.safetensors $corpora/sst5/stsa.fine.test)%, training $(( $(date +%s) - start )) s"
@@ -62,6 +66,7 @@ if [ "$what" = cr ] || [ "$what" = all ]; then
     for fold in 0 1 2 3 4 5 6 7 8 9; do
         awk -v f=$fold 'NR % 10 != f' $runs/cr.all > $runs/cr.train.$fold
         awk -v f=$fold 'NR % 10 == f' $runs/cr.all > $runs/cr.test.$fold
+        rm -f $runs/cr.$fold.safetensors.checkpoint   # every run starts over (nlp refuses to, beside a checkpoint)
         "$nlp" train sentiment --train $runs/cr.train.$fold -o $runs/cr.$fold.safetensors "${common[@]}" 2> $runs/cr.$fold.log
         a=$(accuracy $runs/cr.$fold.safetensors $runs/cr.test.$fold)
         echo "CR fold $fold accuracy $a%"

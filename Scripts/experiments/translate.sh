@@ -7,6 +7,7 @@
 #
 # The model and logs go to runs/translate/ (ignored by git).
 set -euo pipefail
+trap 'echo "failed (exit $?): see the newest log in runs/" >&2' ERR
 cd "$(dirname "$0")/../.."
 nlp=${NLP:-.build/release/nlp}
 multi30k=../shared/corpora/multi30k/raw
@@ -14,6 +15,7 @@ runs=runs/translate
 [ -d "$multi30k" ] || { echo "skipped: $multi30k not found (the shared corpora are needed)"; exit 0; }
 mkdir -p "$runs"
 start=$(date +%s)
+rm -f $runs/translate-en-de.safetensors.checkpoint   # every run starts over (nlp refuses to, beside a checkpoint)
 "$nlp" train translate --src $multi30k/train.en --tgt $multi30k/train.de \
     --dev-src $multi30k/val.en --dev-tgt $multi30k/val.de \
     --epochs 20 --batch-size 64 --patience 3 --lr-decay 0.5 --save-dtype f16 \

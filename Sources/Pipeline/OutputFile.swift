@@ -6,8 +6,9 @@ public enum OutputFile {
     /// Throws `PATH: cannot write WHAT: why` unless `path`'s folder exists and is writable and
     /// `path` is not itself a folder.
     public static func checkWritable(_ path: String, what: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        let folder = directory.isEmpty ? "." : directory
+        // By hand: NSString.deletingLastPathComponent traps on a one-character name here.
+        let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw DataError(path: path, "cannot write \(what): the folder '\(folder)' does not exist")

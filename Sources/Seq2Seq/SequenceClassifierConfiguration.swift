@@ -51,7 +51,7 @@ public struct SequenceClassifierConfiguration: Codable, Equatable, Sendable {
         if classes < 1 { return "\(classes) classes" }
         if !(dropout >= 0 && dropout < 1) { return "dropout \(dropout) outside [0, 1)" }
         if !(wordDropout >= 0 && wordDropout < 1) { return "word dropout \(wordDropout) outside [0, 1)" }
-        if !(adversarialEpsilon >= 0 && adversarialEpsilon.isFinite) {
+        if !(adversarialEpsilon >= 0 && Float(adversarialEpsilon).isFinite) {   // trained in Float
             return "adversarial ε \(adversarialEpsilon) is not a finite number ≥ 0"
         }
         return nil

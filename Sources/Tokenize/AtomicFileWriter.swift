@@ -49,7 +49,9 @@ public enum AtomicFileWriter {
     }
 
     /// Removes the temporary files of writes to `path` that were killed midway (`kill -9`, power
-    /// loss): those whose process no longer runs. Those of running processes are left alone.
+    /// loss): names exactly of `temporaryPath`'s form whose process no longer runs and which were
+    /// last written over a minute ago (a writer in another PID namespace, which `kill` cannot see,
+    /// is not a minute into a write). Anything else is left alone.
     public static func removeAbandonedTemporaries(for path: String) {
         let (directory, name) = split(path)
         let prefix = ".\(name).tmp."
@@ -58,8 +60,16 @@ public enum AtomicFileWriter {
         var abandoned: [String] = []
         while let entry = readdir(folder) {
             let file = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard file.hasPrefix(prefix), let pid = Int32(file.dropFirst(prefix.count).prefix { $0 != "." }) else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH { abandoned.append(directory + file) }
+            guard file.hasPrefix(prefix) else { continue }
+            let parts = file.dropFirst(prefix.count).split(separator: ".", omittingEmptySubsequences: false)
+            let digits: ClosedRange<Character> = "0"..."9", hex: ClosedRange<Character> = "a"..."f"
+            guard parts.count == 2, let first = parts[0].first, first != "0", parts[0].allSatisfy(digits.contains),
+                  let pid = Int32(parts[0]), (1...16).contains(parts[1].count),
+                  parts[1].allSatisfy({ digits.contains($0) || hex.contains($0) }) else { continue }
+            var status = stat()
+            guard kill(pid, 0) != 0 && errno == ESRCH, stat(directory + file, &status) == 0,
+                  time(nil) - status.st_mtim.tv_sec > 60 else { continue }
+            abandoned.append(directory + file)
         }
         for file in abandoned { unlink(file) }
     }

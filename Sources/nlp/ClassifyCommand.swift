@@ -14,7 +14,7 @@ struct ClassifyCommand: ParsableCommand {
             input order: label<TAB>probability<TAB>text, or with --json one JSON object per line \
             with label, probability, probabilities (of every label) and text. A blank line (only \
             white space) has no text to classify: it gives an empty line (JSON: label and \
-            probability null). Input is processed in chunks, so files of any size stream in \
+            probability null, probabilities empty). Input is processed in chunks, so files of any size stream in \
             bounded memory.
 
             Without --model the English sentiment model models/sentiment-en.safetensors is used.

@@ -1,8 +1,9 @@
+import ArgumentParser
 import Tokenize
 
-/// The lines of text files (standard input when none, or for `-`) handed on in chunks, for commands that
-/// process text a line at a time (`classify`, `translate`): files of any size stream in bounded
-/// memory, and output keeps input order.
+/// The lines of text files (standard input when none, or for `-`) handed on in chunks, for
+/// commands that process text a line at a time (`classify`, `translate`): files of any size stream
+/// in bounded memory, and output keeps input order.
 enum TextLineChunks {
     /// Calls `body` with consecutive chunks of at most `size` lines of `files`, in order, each line
     /// decoded as UTF-8 with a trailing `\r` removed. Files are checked up front and opened one at a
@@ -25,8 +26,9 @@ enum TextLineChunks {
         if !pending.isEmpty { try body(pending) }
     }
 
-    /// Checks every file but `-` (standard input) before any is read.
+    /// Checks every file but `-` (standard input, which can be read once) before any is read.
     static func checkReadable(_ files: [String]) throws {
+        if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("'-' (standard input) can be given only once") }
         for file in files where file != "-" { try LineReader.checkReadable(file) }
     }
 

@@ -49,12 +49,12 @@ struct TokenizeCommand: ParsableCommand {
             splitSentences: sentences)
         // Check every file first, so a missing one fails before any output; then open and read
         // them one at a time (at most one descriptor open, whatever the number of files).
-        for file in files { try LineReader.checkReadable(file) }
+        try TextLineChunks.checkReadable(files)
         let writer = BufferedWriter(standardOutputWithThreshold: 1 << 16)
         do {
             let inputs: [String?] = files.isEmpty ? [nil] : files
             for input in inputs {
-                let reader = try input.map { try LineReader(path: $0) }
+                let reader = try input.flatMap { $0 == "-" ? nil : try LineReader(path: $0) }
                     ?? LineReader(standardInputWithChunkSize: 1 << 20)
                 try reader.forEachBlock { block, _ in
                     lineTokenizer.process(block, into: &writer.buffer)

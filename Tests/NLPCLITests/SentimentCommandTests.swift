@@ -50,6 +50,9 @@ final class SentimentCommandTests: XCTestCase {
         let dash = try NLPRunner.run(["classify", "--model", model, file, "-", file], input: texts[0] + "\n")
         XCTAssertEqual(dash.status, 0, dash.stderr)
         XCTAssertEqual(dash.output, output[1] + "\n" + output[0] + "\n" + output[1] + "\n")
+        let dashTwice = try NLPRunner.run(["classify", "--model", model, "-", "-"], input: texts[0] + "\n")
+        XCTAssertNotEqual(dashTwice.status, 0)
+        XCTAssertTrue(dashTwice.stderr.contains("'-' (standard input) can be given only once"), dashTwice.stderr)
 
         // A blank line has nothing to classify: an empty line, or null label and probability.
         let withBlank = try NLPRunner.run(["classify", "--model", model], input: "\(texts[0])\n \t\n\(texts[1])\n")

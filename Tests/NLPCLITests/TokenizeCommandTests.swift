@@ -7,6 +7,9 @@ final class TokenizeCommandTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.output, "Don't panic , it's only a test !\n\nDie Straße .\nlast\n")
         XCTAssertEqual(result.stderr, "")
+        let dash = try NLPRunner.run(["tokenize", "-"], input: "Don't panic!\n")
+        XCTAssertEqual(dash.status, 0, dash.stderr)
+        XCTAssertEqual(dash.output, "Don't panic !\n")
     }
 
     func testFilesInOrderWithNormalization() throws {

@@ -96,6 +96,33 @@ final class SentimentTrainingTests: XCTestCase {
         XCTAssertEqual(try folder.bytes("straight.safetensors"), try folder.bytes("interrupted.safetensors"))
     }
 
+    /// A model file named by one character in the current folder (which once trapped in
+    /// Foundation's path splitting) is written like any other.
+    func testAOneCharacterOutputNameIsWritable() throws {
+        XCTAssertNoThrow(try OutputFile.checkWritable("m", what: "the model"))
+        XCTAssertThrowsError(try OutputFile.checkWritable("/no/such/folder/m", what: "the model")) {
+            XCTAssertTrue("\($0)".contains("the folder '/no/such/folder' does not exist"), "\($0)")
+        }
+    }
+
+    /// A run that diverges says what to try and removes its checkpoint (resuming would diverge again,
+    /// other options could not resume it), so the suggested retry is not refused.
+    func testADivergedRunLeavesNoCheckpointInTheWayOfARetry() throws {
+        let folder = try TemporaryFolder()
+        var wild = Self.settings(output: folder.path("m.safetensors"))
+        wild.training.optimizer = .sgd
+        wild.training.clipNorm = nil
+        wild.training.learningRate = 1e30
+        wild.checkpointEveryBatches = 1
+        XCTAssertThrowsError(try wild.run(progress: TrainingProgress(style: .quiet))) {
+            XCTAssertTrue("\($0)".contains("training diverged") && "\($0)".contains("try a smaller --lr"), "\($0)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: wild.checkpointPath))
+        var calm = wild
+        calm.training.learningRate = 0.01
+        XCTAssertNoThrow(try calm.run(progress: TrainingProgress(style: .quiet)))
+    }
+
     func testResumingWithOtherOptionsIsRefused() throws {
         let folder = try TemporaryFolder()
         var first = Self.settings(output: folder.path("m.safetensors"))

@@ -12,19 +12,33 @@ final class AtomicFileWriterTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: files.directory.path), ["m.bin"])
     }
 
-    /// Temporaries of processes that no longer run are removed; those of a running process (this
-    /// one), of other files, and the file itself stay.
+    /// Temporaries of processes that no longer run, last written over a minute ago, are removed;
+    /// those of a running process (this one), fresh ones, names not of the writer's form, those
+    /// of other files, and the file itself stay.
     func testAbandonedTemporariesOfDeadProcessesAreRemoved() throws {
         let files = try TemporaryFiles()
+        let dead = "\(Int32.max)"   // no process has this id
         let path = try files.write("m.bin", "model")
-        let dead = try files.write(".m.bin.tmp.\(Int32.max).1f2e", "half")     // no process has this id
-        let running = try files.write(".m.bin.tmp.\(getpid()).3c4d", "being written")
-        let other = try files.write(".n.bin.tmp.\(Int32.max).5e6f", "another file's")
-        let checkpointOne = try files.write(".m.bin.checkpoint.tmp.\(Int32.max).7a8b", "the checkpoint's")
+        let abandoned = try files.write(".m.bin.tmp.\(dead).1f2e", "half")
+        let kept = [
+            path,
+            try files.write(".m.bin.tmp.\(getpid()).3c4d", "being written"),
+            try files.write(".n.bin.tmp.\(dead).5e6f", "another file's"),
+            try files.write(".m.bin.tmp.\(dead).ab.keep-me.txt", "not a temporary's name"),
+            try files.write(".m.bin.tmp.\(dead)", "no suffix"),
+            try files.write(".m.bin.tmp.+\(dead).ab", "a sign"),
+            try files.write(".m.bin.tmp.\(dead).tmp.\(dead).ab", "the temporary of 'm.bin.tmp.\(dead)'"),
+        ]
+        let checkpointOne = try files.write(".m.bin.checkpoint.tmp.\(dead).7a8b", "the checkpoint's")
+        let old = Date(timeIntervalSinceNow: -3600)
+        for file in kept + [abandoned, checkpointOne] {
+            try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: file)
+        }
+        let fresh = try files.write(".m.bin.tmp.\(dead).9c0d", "written just now")
         AtomicFileWriter.removeAbandonedTemporaries(for: path)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: dead))
-        for kept in [path, running, other, checkpointOne] {
-            XCTAssertTrue(FileManager.default.fileExists(atPath: kept), kept)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: abandoned))
+        for file in kept + [fresh, checkpointOne] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: file), file)
         }
         AtomicFileWriter.removeAbandonedTemporaries(for: path + ".checkpoint")
         XCTAssertFalse(FileManager.default.fileExists(atPath: checkpointOne))

@@ -111,6 +111,8 @@ public final class Trainer<Model: TrainableModel> {
                 for parameter in parameters { parameter.zeroGradient() }
                 let (lossSum, count) = model.trainingStep(batch)
                 guard lossSum.isFinite else {
+                    // Resuming would diverge again, and other options cannot resume it: it goes.
+                    if let checkpointPath { try? FileManager.default.removeItem(atPath: checkpointPath) }
                     throw TrainingError.diverged(epoch: state.epoch, batch: state.nextBatch + 1,
                                                  learningRate: optimizer.learningRate)
                 }

@@ -7,15 +7,20 @@ import Tokenize
 /// out a dev set, widening a vocabulary with pretrained vectors' words, fingerprinting a run.
 enum TrainingData {
     /// Fails now, not after an hour of training, if a model cannot be written to `path`.
-    /// Before any work: the model file can be written, and a run that does not resume would not
-    /// throw away the checkpoint an interrupted run left (starting over is asked for by deleting
-    /// it). Temporary files that killed writes of the model or checkpoint left are removed.
+    /// Before any work: the model file can be written; a run that resumes has a checkpoint to
+    /// resume, and one that does not would not throw away the checkpoint an unfinished run left
+    /// (starting over is asked for by deleting it). Temporary files that killed writes of the
+    /// model or checkpoint left are removed.
     static func prepareOutput(_ path: String, resume: Bool) throws {
         try OutputFile.checkWritable(path, what: "the model")
         let checkpoint = checkpointPath(for: path)
-        if !resume && FileManager.default.fileExists(atPath: checkpoint) {
-            throw DataError(path: checkpoint, "an interrupted run left this checkpoint; add --resume to continue it, "
-                            + "or delete the file to start over")
+        let exists = FileManager.default.fileExists(atPath: checkpoint)
+        if resume && !exists {
+            throw DataError(path: checkpoint, "no checkpoint to resume from (run without --resume to start training)")
+        }
+        if !resume && exists {
+            throw DataError(path: checkpoint, "an earlier run that did not finish left this checkpoint; add --resume "
+                            + "to continue it, or delete the file to start over")
         }
         AtomicFileWriter.removeAbandonedTemporaries(for: path)
         AtomicFileWriter.removeAbandonedTemporaries(for: checkpoint)
