@@ -142,8 +142,9 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
     /// drawn afresh, with the token vectors moved by r = ε g/‖g‖ per sequence, g = ∂L/∂x₁ of the
     /// first pass (r a constant). The gradients added are those of L(x₁) + L(x₂ + r), x₁ and x₂
     /// two dropout samples of the batch's vectors. (Drawing x₂ afresh, rather than perturbing x₁,
-    /// did better on SST-2 dev and test: see the README.) Returns the first pass's loss and r (nil
-    /// without adversarial training: one pass, exactly the plain training step).
+    /// did better on SST-2 dev and test: see the README.) Returns the first pass's loss (the
+    /// second's if that is not finite, so that a caller checking the loss stops before an update)
+    /// and r (nil without adversarial training: one pass, exactly the plain training step).
     @discardableResult
     public func trainingPass(
         ids: [Int], lengths: [Int], loss: (Matrix<Scalar>) -> (loss: Scalar, logitsGradient: Matrix<Scalar>)
@@ -154,8 +155,9 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
         guard adversarial.epsilon > 0 else { return (clean.loss, nil) }
         let perturbation = adversarial(inputGradient: inputGradient, lengths: lengths)
         let (perturbed, perturbedCache) = forward(ids: ids, lengths: lengths, training: true, perturbation: perturbation)
-        backward(logitsGradient: loss(perturbed).logitsGradient, cache: perturbedCache)
-        return (clean.loss, perturbation)
+        let perturbedLoss = loss(perturbed)
+        backward(logitsGradient: perturbedLoss.logitsGradient, cache: perturbedCache)
+        return (perturbedLoss.loss.isFinite ? clean.loss : perturbedLoss.loss, perturbation)
     }
 
     /// Class probabilities (B, C): the softmax of each row of the logits, dropout off.

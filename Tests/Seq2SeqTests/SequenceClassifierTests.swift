@@ -175,6 +175,16 @@ final class SequenceClassifierTests: XCTestCase {
             XCTAssertLessThan(error, threshold, parameter)
         }
 
+        // A second loss that is not finite is the one returned, so the trainer stops at this batch.
+        var calls = 0
+        let diverging = model.trainingPass(ids: ids, lengths: lengths) { logits in
+            calls += 1
+            let (loss, gradient) = criterion(logits: logits, targets: targets)
+            return (calls == 2 ? .nan : loss, gradient)
+        }
+        XCTAssertEqual(calls, 2)
+        XCTAssertTrue(diverging.loss.isNaN)
+
         // Without it, one pass and no perturbation.
         let plain = SequenceClassifier<Double>(
             configuration: configuration(.lstm, bidirectional: true, merge: .concat, pooling: .mean), generator: &generator)
