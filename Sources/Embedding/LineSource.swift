@@ -14,13 +14,14 @@ enum LineSource {
         }
         let handle: FileHandle
         var process: Process?
-        let complaints = Pipe()   // gzip's messages, put into our error rather than onto the terminal
+        var complaints: Pipe?   // gzip's messages, put into our error rather than onto the terminal
         if path.hasSuffix(".gz") {
             let pipe = Pipe()
             let gzip = Process()
             gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
             gzip.arguments = ["-dc", path]
             gzip.standardOutput = pipe
+            complaints = Pipe()
             gzip.standardError = complaints
             try gzip.run()
             process = gzip
@@ -56,7 +57,7 @@ enum LineSource {
         if let process {
             process.waitUntilExit()
             guard process.terminationStatus == 0 else {
-                let said = String(decoding: complaints.fileHandleForReading.availableData, as: UTF8.self)
+                let said = String(decoding: complaints?.fileHandleForReading.availableData ?? Data(), as: UTF8.self)
                     .split(separator: "\n").last.map { " (\($0.replacingOccurrences(of: path + ": ", with: "")))" } ?? ""
                 throw PretrainedVectors.LoadError(
                     description: "\(path): gzip could not decompress it after line \(number)\(said); is the file truncated?")

@@ -8,7 +8,6 @@ public enum OutputFile {
     public static func checkWritable(_ path: String, what: String) throws {
         // By hand: NSString.deletingLastPathComponent traps on a one-character name here.
         let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw DataError(path: path, "cannot write \(what): the folder '\(folder)' does not exist")

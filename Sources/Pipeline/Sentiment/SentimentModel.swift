@@ -85,14 +85,14 @@ public final class SentimentModel {
 
     /// Class probabilities (C) for each text, in input order: the ensemble's mean when there are companions.
     func probabilities(texts: [String]) -> [[Double]] {
-        let members = [self] + companions
         var mean = probabilities(texts.map(ids(of:)))
+        guard !companions.isEmpty else { return mean }
         for companion in companions {
             let theirs = companion.probabilities(texts.map(companion.ids(of:)))
             for i in mean.indices { for c in mean[i].indices { mean[i][c] += theirs[i][c] } }
         }
-        guard members.count > 1 else { return mean }
-        return mean.map { $0.map { $0 / Double(members.count) } }
+        let members = Double(1 + companions.count)
+        return mean.map { $0.map { $0 / members } }
     }
 
     /// Class probabilities (C) for each id sequence, in input order.

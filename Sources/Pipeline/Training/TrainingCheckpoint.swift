@@ -28,13 +28,18 @@ enum TrainingCheckpoint {
         try ModelFile.replaceFile(at: path, with: SafeTensors(tensors: tensors, metadata: metadata).encoded(path: path))
     }
 
+    /// Throws, saying how to start instead, unless there is a file at `path` to resume from.
+    static func checkExists(at path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw DataError(path: path, "no checkpoint to resume from (run without --resume to start training)")
+        }
+    }
+
     /// Reads a checkpoint into `parameters` and `optimizer` and returns its state. Throws, changing
     /// nothing, if the file is not a checkpoint, is damaged, or belongs to another run.
     static func load(from path: String, parameters: [Parameter<Float>], optimizer: inout OptimizerState<Float>,
                      fingerprint: String) throws -> TrainingState {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw DataError(path: path, "no checkpoint to resume from (run without --resume to start training)")
-        }
+        try checkExists(at: path)
         let file = try SafeTensors(contentsOf: URL(fileURLWithPath: path))
         guard file.metadata["format"] == format, let stateText = file.metadata["state"] else {
             throw DataError(path: path, "is not a training checkpoint of nlp")

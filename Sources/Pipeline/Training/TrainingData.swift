@@ -14,11 +14,9 @@ enum TrainingData {
     static func prepareOutput(_ path: String, resume: Bool) throws {
         try OutputFile.checkWritable(path, what: "the model")
         let checkpoint = checkpointPath(for: path)
-        let exists = FileManager.default.fileExists(atPath: checkpoint)
-        if resume && !exists {
-            throw DataError(path: checkpoint, "no checkpoint to resume from (run without --resume to start training)")
-        }
-        if !resume && exists {
+        if resume {
+            try TrainingCheckpoint.checkExists(at: checkpoint)
+        } else if FileManager.default.fileExists(atPath: checkpoint) {
             throw DataError(path: checkpoint, "an earlier run that did not finish left this checkpoint; add --resume "
                             + "to continue it, or delete the file to start over")
         }
