@@ -20,14 +20,15 @@ shift || true
 mkdir -p "$runs"
 common=(--vectors "$vectors" "$@")
 
-accuracy() { "$nlp" eval sentiment --model "$1" "$2" --json | python3 -c 'import json,sys; print("%.2f" % (100*json.load(sys.stdin)["accuracy"]))'; }
+# accuracy --model A [--model B ...] FILE (several models: their ensemble)
+accuracy() { "$nlp" eval sentiment "$@" --json | python3 -c 'import json,sys; print("%.2f" % (100*json.load(sys.stdin)["accuracy"]))'; }
 
 if [ "$what" = sst2 ] || [ "$what" = all ]; then
     start=$(date +%s)
     rm -f $runs/sst2.safetensors.checkpoint   # every run starts over (nlp refuses to, beside a checkpoint)
     "$nlp" train sentiment --train $corpora/sst2/stsa.binary.train --dev $corpora/sst2/stsa.binary.dev \
         --label-names 0=negative,1=positive -o $runs/sst2.safetensors "${common[@]}" 2> $runs/sst2.log
-    echo "SST-2 test accuracy $(accuracy $runs/sst2.safetensors $corpora/sst2/stsa.binary.test)% (dev $(accuracy $runs/sst2.safetensors $corpora/sst2/stsa.binary.dev)%), training $(( $(date +%s) - start )) s"
+    echo "SST-2 test accuracy $(accuracy --model $runs/sst2.safetensors $corpora/sst2/stsa.binary.test)% (dev $(accuracy --model $runs/sst2.safetensors $corpora/sst2/stsa.binary.dev)%), training $(( $(date +%s) - start )) s"
 fi
 
 if [ "$what" = ensemble ]; then
@@ -37,14 +38,15 @@ if [ "$what" = ensemble ]; then
         [ "$option" != --seed ] || { echo "ensemble gives each member its own --seed; leave it out" >&2; exit 2; }
     done
     members=()
+    start=$(date +%s)
     for seed in $(seq 1 "$count"); do
         rm -f $runs/sst2.seed$seed.safetensors.checkpoint   # every run starts over (nlp refuses to, beside a checkpoint)
         "$nlp" train sentiment --train $corpora/sst2/stsa.binary.train --dev $corpora/sst2/stsa.binary.dev --seed $seed \
             --label-names 0=negative,1=positive -o $runs/sst2.seed$seed.safetensors "${common[@]}" 2> $runs/sst2.seed$seed.log
-        echo "SST-2 seed $seed test accuracy $(accuracy $runs/sst2.seed$seed.safetensors $corpora/sst2/stsa.binary.test)%"
+        echo "SST-2 seed $seed test accuracy $(accuracy --model $runs/sst2.seed$seed.safetensors $corpora/sst2/stsa.binary.test)%"
         members+=(--model $runs/sst2.seed$seed.safetensors)
     done
-    echo "SST-2 ensemble of $count: test accuracy $("$nlp" eval sentiment "${members[@]}" $corpora/sst2/stsa.binary.test --json | python3 -c 'import json,sys; print("%.2f" % (100*json.load(sys.stdin)["accuracy"]))')%"
+    echo "SST-2 ensemble of $count: test accuracy $(accuracy "${members[@]}" $corpora/sst2/stsa.binary.test)% (dev $(accuracy "${members[@]}" $corpora/sst2/stsa.binary.dev)%), training $(( $(date +%s) - start )) s"
 fi
 
 if [ "$what" = sst5 ] || [ "$what" = all ]; then
@@ -52,7 +54,7 @@ if [ "$what" = sst5 ] || [ "$what" = all ]; then
     rm -f $runs/sst5.safetensors.checkpoint   # every run starts over (nlp refuses to, beside a checkpoint)
     "$nlp" train sentiment --train $corpora/sst5/stsa.fine.train --dev $corpora/sst5/stsa.fine.dev \
         -o $runs/sst5.safetensors "${common[@]}" 2> $runs/sst5.log
-    echo "SST-5 test accuracy $(accuracy $runs/sst5.safetensors $corpora/sst5/stsa.fine.test)%, training $(( $(date +%s) - start )) s"
+    echo "SST-5 test accuracy $(accuracy --model $runs/sst5.safetensors $corpora/sst5/stsa.fine.test)%, training $(( $(date +%s) - start )) s"
 fi
 
 if [ "$what" = cr ] || [ "$what" = all ]; then
@@ -68,7 +70,7 @@ if [ "$what" = cr ] || [ "$what" = all ]; then
         awk -v f=$fold 'NR % 10 == f' $runs/cr.all > $runs/cr.test.$fold
         rm -f $runs/cr.$fold.safetensors.checkpoint   # every run starts over (nlp refuses to, beside a checkpoint)
         "$nlp" train sentiment --train $runs/cr.train.$fold -o $runs/cr.$fold.safetensors "${common[@]}" 2> $runs/cr.$fold.log
-        a=$(accuracy $runs/cr.$fold.safetensors $runs/cr.test.$fold)
+        a=$(accuracy --model $runs/cr.$fold.safetensors $runs/cr.test.$fold)
         echo "CR fold $fold accuracy $a%"
         total=$(python3 -c "print($total + $a)")
     done
