@@ -32,9 +32,10 @@ enum TextLineChunks {
         for file in files where file != "-" { try LineReader.checkReadable(file) }
     }
 
-    /// The reader of `file`; standard input for nil or `-`, as shells and Unix tools have it.
-    static func reader(for file: String?) throws -> LineReader {
-        guard let file, file != "-" else { return LineReader(standardInputWithChunkSize: 1 << 16) }
+    /// The reader of `file`; standard input (read `standardInputChunk` bytes at a time) for nil or
+    /// `-`, as shells and Unix tools have it.
+    static func reader(for file: String?, standardInputChunk: Int = 1 << 16) throws -> LineReader {
+        guard let file, file != "-" else { return LineReader(standardInputWithChunkSize: standardInputChunk) }
         return try LineReader(path: file)
     }
 }

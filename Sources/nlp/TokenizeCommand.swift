@@ -54,8 +54,7 @@ struct TokenizeCommand: ParsableCommand {
         do {
             let inputs: [String?] = files.isEmpty ? [nil] : files
             for input in inputs {
-                let reader = try input.flatMap { $0 == "-" ? nil : try LineReader(path: $0) }
-                    ?? LineReader(standardInputWithChunkSize: 1 << 20)
+                let reader = try TextLineChunks.reader(for: input, standardInputChunk: 1 << 20)
                 try reader.forEachBlock { block, _ in
                     lineTokenizer.process(block, into: &writer.buffer)
                     try writer.flushIfFull()
