@@ -18,7 +18,7 @@ start=$(date +%s)
 rm -f $runs/translate-en-de.safetensors.checkpoint   # every run starts over (nlp refuses to, beside a checkpoint)
 "$nlp" train translate --src $multi30k/train.en --tgt $multi30k/train.de \
     --dev-src $multi30k/val.en --dev-tgt $multi30k/val.de \
-    --epochs 20 --batch-size 64 --patience 3 --lr-decay 0.5 --save-dtype f16 \
+    --epochs 20 --batch-size 64 --patience 3 --lr-decay 0.5 --tie-embeddings --save-dtype f16 \
     -o $runs/translate-en-de.safetensors "$@" 2> $runs/train.log
 echo "training $(( $(date +%s) - start )) s; $(tail -1 $runs/train.log)"
 for test in test_2016_flickr test_2017_flickr test_2017_mscoco; do
