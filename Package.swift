@@ -23,6 +23,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         // Plain-C shim over ICU: the ICU headers stay inside the .c file, the public header exposes
@@ -46,8 +47,8 @@ let package = Package(
             dependencies: ["Tensor", "Embedding", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: numericSettings
         ),
-        // Tasks end to end: pipeline stages, model files, training loop, sentiment (and later tagging,
-        // translation). The library API the CLI and users call.
+        // Tasks end to end: pipeline stages, model files, training loop, sentiment, tagging,
+        // translation. The library API the CLI and users call.
         .target(
             name: "Pipeline",
             dependencies: ["Tokenize", "Tensor", "Embedding", "Seq2Seq"],
@@ -60,6 +61,7 @@ let package = Package(
             dependencies: [
                 "Tokenize", "Tensor", "Embedding", "Seq2Seq", "Pipeline", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: numericSettings
         ),

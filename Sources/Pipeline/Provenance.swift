@@ -22,6 +22,8 @@ public struct Provenance: Codable, Equatable, Sendable {
     /// The dev score of the saved parameters and the epoch they are from.
     public var dev: Evaluation?
     public var epoch: Int?
+    /// For a model made by `ModelFile.average`: the files averaged, with their checksums; nil otherwise.
+    public var averagedFrom: [DataFile]?
 
     public init(data: [DataFile], training: TrainingOptions, settings: [String: String],
                 dev: Evaluation? = nil, epoch: Int? = nil) {

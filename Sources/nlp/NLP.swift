@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Pipeline
 
 @main
 struct NLP: ParsableCommand {
@@ -11,6 +13,8 @@ struct NLP: ParsableCommand {
             TrainCommand.self,
             ClassifyCommand.self,
             TranslateCommand.self,
+            SplitCorpusCommand.self,
+            AverageCommand.self,
             TagCommand.self,
             EvalCommand.self,
             BenchCommand.self,
@@ -18,4 +22,46 @@ struct NLP: ParsableCommand {
             BenchTagCommand.self,
         ]
     )
+
+    /// As ArgumentParser's, but `nlp train TASK --config recipe.yaml ...` first puts the recipe's
+    /// options before the command line's (see `Recipe`), and an error about one of them names
+    /// the recipe's file and line.
+    static func main() {
+        var arguments = Array(CommandLine.arguments.dropFirst())
+        var recipe: Recipe?
+        if arguments.first == "train", arguments.count > 2, let path = recipePath(in: arguments) {
+            do {
+                var loaded = try Recipe(path: path)
+                arguments = Array(arguments.prefix(2)) + loaded.expand(before: Array(arguments.dropFirst(2)))
+                recipe = loaded
+            } catch {
+                printError("Error: \(error)")
+                Foundation.exit(ExitCode.validationFailure.rawValue)
+            }
+        }
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            if let recipe, exitCode(for: error) != .success {
+                let message = fullMessage(for: error)
+                if let line = recipe.line(mentionedIn: message) {
+                    printError("Error: \(recipe.path):\(line): " + message.replacingOccurrences(of: "Error: ", with: ""))
+                    Foundation.exit(exitCode(for: error).rawValue)
+                }
+            }
+            exit(withError: error)
+        }
+    }
+
+    /// The value of `--config` (`--config FILE` or `--config=FILE`), the last one given.
+    private static func recipePath(in arguments: [String]) -> String? {
+        var path: String?
+        for (index, word) in arguments.enumerated() {
+            if word == "--config", index + 1 < arguments.count { path = arguments[index + 1] }
+            if word.hasPrefix("--config=") { path = String(word.dropFirst("--config=".count)) }
+            if word == "--" { break }
+        }
+        return path
+    }
 }

@@ -154,6 +154,7 @@ struct TrainSentimentCommand: ParsableCommand {
         settings.adversarialEpsilon = adversarial
         settings.labelNames = try parsedLabelNames()
         settings.training = training.options
+        settings.recipe = training.config
         settings.saveDType = files.dtype
         settings.checkpointMinutes = training.checkpointMinutes
         settings.checkpointEveryBatches = training.checkpointEveryBatches

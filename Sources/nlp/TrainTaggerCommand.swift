@@ -116,6 +116,7 @@ struct TrainTaggerCommand: ParsableCommand {
         settings.wordDropout = wordDropout
         settings.crf = crf
         settings.training = training.options
+        settings.recipe = training.config
         settings.saveDType = files.dtype
         settings.checkpointMinutes = training.checkpointMinutes
         settings.checkpointEveryBatches = training.checkpointEveryBatches

@@ -10,13 +10,19 @@ extension ParallelCorpusOptions.ProblemPolicy: ExpressibleByArgument {}
 struct TrainTranslateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "translate",
-        abstract: "Train a translation model (attention encoder-decoder) on a parallel corpus.",
+        abstract: "Train a translation model (attention encoder-decoder) on parallel corpora.",
         discussion: """
-            The corpus is two line-aligned files (--src, --tgt), or one TAB-separated file (--tsv, \
-            e.g. the Tatoeba/Anki files; --src-column and --tgt-column pick the columns). Pairs with \
-            an empty side or more than --max-words words stop training with their file and line, \
-            or are skipped with --on-bad-pair skip. A joint byte-pair encoding (--merges) is learned \
-            on both sides of the training data. Dev BLEU (greedy decoding, sacreBLEU's defaults) is \
+            A corpus is two line-aligned files (--src, --tgt), or one TAB-separated file (--tsv, \
+            e.g. the Tatoeba/Anki files; --src-column and --tgt-column pick the columns). Several \
+            corpora are given with --corpus, each FILE.tsv or SOURCE,TARGET, with @WEIGHT after it \
+            for how much of it an epoch draws (2: twice; 0.5: a different half each epoch); \
+            --dev-corpus likewise (dev corpora are scored as one). Pairs with an empty side or more \
+            than --max-words words stop training with their file and line, or are skipped with \
+            --on-bad-pair skip. Then both sides are normalised (NFC, whitespace), and pairs whose \
+            sides are identical, whose word counts are further apart than --max-length-ratio, or \
+            that repeat an earlier pair are dropped; a line per corpus says what was kept and \
+            dropped. A joint byte-pair encoding (--merges) is learned on both sides of the training \
+            data (each pair once). Dev BLEU (greedy decoding, sacreBLEU's defaults) is \
             measured after each epoch; the best model is kept and training stops after --patience \
             epochs without a better one. The training options default as for every task \
             (--epochs 10, --batch-size 32); the shipped model used the command below.
@@ -34,6 +40,13 @@ struct TrainTranslateCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Training pairs as one TAB-separated file (instead of --src/--tgt).", valueName: "file"))
     var tsv: String?
+
+    @Option(help: ArgumentHelp("A training corpus, FILE.tsv or SOURCE,TARGET, optionally @WEIGHT (repeatable).",
+                               valueName: "corpus"))
+    var corpus: [CorpusArgument] = []
+
+    @Option(help: ArgumentHelp("A dev corpus, FILE.tsv or SOURCE,TARGET (repeatable; scored as one).", valueName: "corpus"))
+    var devCorpus: [CorpusArgument] = []
 
     @Option(help: ArgumentHelp("Dev source sentences.", valueName: "file"))
     var devSrc: String?
@@ -58,6 +71,9 @@ struct TrainTranslateCommand: ParsableCommand {
 
     @Option(help: "A pair with a side longer than this many words is a bad pair (0: no limit).")
     var maxWords = 100
+
+    @Option(help: "Drop a pair whose sides' (words + 1) differ by more than this factor (0: no limit).")
+    var maxLengthRatio = 3.0
 
     @Option(help: "What to do with a bad pair: fail or skip.")
     var onBadPair = ParallelCorpusOptions.ProblemPolicy.fail
@@ -101,8 +117,11 @@ struct TrainTranslateCommand: ParsableCommand {
     @Option(help: "Label smoothing of the training loss.")
     var labelSmoothing = 0.1
 
-    @Flag(help: "The output layer reuses the target embedding (through a projection to its width).")
+    @Flag(inversion: .prefixedNo, help: "The output layer reuses the target embedding (through a projection to its width).")
     var tieEmbeddings = false
+
+    @Flag(help: "Also write the model after every epoch, as MODEL.epochN.safetensors (for nlp average).")
+    var saveEveryEpoch = false
 
     @Option(help: "Weights in the model file: f32, or f16 (half the size).")
     var saveDtype = TrainingFileArguments.SaveDType.f32
@@ -111,9 +130,14 @@ struct TrainTranslateCommand: ParsableCommand {
 
     func validate() throws {
         if tsv != nil && (src != nil || tgt != nil) { throw ValidationError("give --src and --tgt, or --tsv, not both") }
-        if tsv == nil && (src == nil || tgt == nil) { throw ValidationError("give the training corpus: --src FILE --tgt FILE, or --tsv FILE") }
+        if (src == nil) != (tgt == nil) { throw ValidationError("--src and --tgt go together") }
+        if tsv == nil && src == nil && corpus.isEmpty {
+            throw ValidationError("give the training corpus: --src FILE --tgt FILE, --tsv FILE, or --corpus SPEC")
+        }
         if devTsv != nil && (devSrc != nil || devTgt != nil) { throw ValidationError("give --dev-src and --dev-tgt, or --dev-tsv, not both") }
         if (devSrc == nil) != (devTgt == nil) { throw ValidationError("--dev-src and --dev-tgt go together") }
+        if devCorpus.contains(where: { $0.weight != 1 }) { throw ValidationError("--dev-corpus takes no @WEIGHT: dev sets are scored whole") }
+        if !(maxLengthRatio == 0 || maxLengthRatio >= 1) { throw ValidationError("--max-length-ratio must be 0 (no limit) or at least 1") }
         if srcColumn < 1 || tgtColumn < 1 || srcColumn == tgtColumn {
             throw ValidationError("--src-column and --tgt-column must be different columns, counting from 1")
         }
@@ -135,12 +159,17 @@ struct TrainTranslateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let train: TranslationTraining.CorpusFiles = tsv.map { .tabSeparated(path: $0, sourceColumn: srcColumn, targetColumn: tgtColumn) }
-            ?? .aligned(source: src!, target: tgt!)
-        var dev: TranslationTraining.CorpusFiles?
-        if let devTsv { dev = .tabSeparated(path: devTsv, sourceColumn: srcColumn, targetColumn: tgtColumn) }
-        if let devSrc, let devTgt { dev = .aligned(source: devSrc, target: devTgt) }
+        var train: [TranslationTraining.WeightedCorpus] = []
+        if let tsv { train.append(.init(.tabSeparated(path: tsv, sourceColumn: srcColumn, targetColumn: tgtColumn))) }
+        if let src, let tgt { train.append(.init(.aligned(source: src, target: tgt))) }
+        train += corpus.map { .init($0.files(sourceColumn: srcColumn, targetColumn: tgtColumn), weight: $0.weight) }
+        var dev: [TranslationTraining.CorpusFiles] = []
+        if let devTsv { dev.append(.tabSeparated(path: devTsv, sourceColumn: srcColumn, targetColumn: tgtColumn)) }
+        if let devSrc, let devTgt { dev.append(.aligned(source: devSrc, target: devTgt)) }
+        dev += devCorpus.map { $0.files(sourceColumn: srcColumn, targetColumn: tgtColumn) }
         var settings = TranslationTraining(train: train, dev: dev, outputPath: output)
+        settings.maximumLengthRatio = maxLengthRatio == 0 ? nil : maxLengthRatio
+        settings.saveEveryEpoch = saveEveryEpoch
         settings.devFraction = devFraction
         settings.corpus = ParallelCorpusOptions(maximumWords: maxWords == 0 ? nil : maxWords, policy: onBadPair)
         settings.merges = merges
@@ -155,6 +184,7 @@ struct TrainTranslateCommand: ParsableCommand {
         settings.labelSmoothing = labelSmoothing
         settings.tieEmbeddings = tieEmbeddings
         settings.training = training.options
+        settings.recipe = training.config
         settings.saveDType = saveDtype == .f16 ? .f16 : .f32
         settings.checkpointMinutes = training.checkpointMinutes
         settings.checkpointEveryBatches = training.checkpointEveryBatches

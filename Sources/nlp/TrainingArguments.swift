@@ -5,6 +5,9 @@ extension TrainingOptions.OptimizerKind: ExpressibleByArgument {}
 
 /// Options of the training loop, shared by every `nlp train` task.
 struct TrainingArguments: ParsableArguments {
+    @Option(help: ArgumentHelp("Read options from a YAML recipe; options on the command line override it.", valueName: "file"))
+    var config: String?
+
     @Option(help: "Passes over the training data at most.")
     var epochs = 10
 

@@ -46,6 +46,8 @@ public struct SentimentTraining {
     public var training = TrainingOptions()
     public var saveDType = SafeTensors.DType.f32
     public var checkpointMinutes = 10.0
+    /// The recipe file the options came from (`--config`), recorded with its checksum in the provenance.
+    public var recipe: String?
     public var checkpointEveryBatches: Int?
 
     public init(trainPath: String, devPath: String?, outputPath: String) {
@@ -90,6 +92,7 @@ public struct SentimentTraining {
         try TrainingData.prepareOutput(outputPath, resume: resume)
         try tokenize.checkUsable(modelPath: outputPath)
         var files = [Provenance.DataFile(role: "train", path: trainPath, sha256: try SHA256.hexDigest(ofFile: trainPath))]
+        if let recipe { files.append(.init(role: "recipe", path: recipe, sha256: try SHA256.hexDigest(ofFile: recipe))) }
         var trainTexts = try (format ?? LabeledTextFormat.detect(path: trainPath)).read(path: trainPath)
         var devTexts: [LabeledText]
         if let devPath {

@@ -39,6 +39,8 @@ public struct TaggerTraining {
     public var training = TrainingOptions()
     public var saveDType = SafeTensors.DType.f32
     public var checkpointMinutes = 10.0
+    /// The recipe file the options came from (`--config`), recorded with its checksum in the provenance.
+    public var recipe: String?
     public var checkpointEveryBatches: Int?
 
     public init(trainPath: String, devPath: String?, outputPath: String) {
@@ -72,6 +74,7 @@ public struct TaggerTraining {
             try CoNLLReader(path: path, tokenColumn: tokenColumn, tagColumn: tagColumn).readAll()
         }
         var files = [Provenance.DataFile(role: "train", path: trainPath, sha256: try SHA256.hexDigest(ofFile: trainPath))]
+        if let recipe { files.append(.init(role: "recipe", path: recipe, sha256: try SHA256.hexDigest(ofFile: recipe))) }
         var trainSentences = try read(trainPath)
         var devSentences: [CoNLLSentence]
         if let devPath {

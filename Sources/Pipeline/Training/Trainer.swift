@@ -31,6 +31,10 @@ public final class Trainer<Model: TrainableModel> {
     /// Stops (throwing `TrainingInterruption`) after this many batches, writing nothing more: a
     /// stand-in for `kill -9` in tests.
     public var stopAfterBatches: Int?
+    /// Which examples each epoch visits, when they come from weighted corpora; nil: each once.
+    public var mixture: CorpusMixture?
+    /// Called after every epoch with its dev evaluation and number (after `onImprovement`).
+    public var onEpochEnd: (Evaluation, Int) throws -> Void = { _, _ in }
 
     public init(model: Model, options: TrainingOptions, train: [Model.Example], dev: [Model.Example],
                 progress: TrainingProgress = TrainingProgress(style: .quiet)) {
@@ -102,8 +106,9 @@ public final class Trainer<Model: TrainableModel> {
         }
 
         while !state.finished && state.epoch <= options.epochs {
-            let batches = BatchPlan.batches(lengths: lengths, batchSize: options.batchSize, seed: options.seed,
-                                            epoch: state.epoch)
+            let sample = mixture.map { $0.indices(seed: options.seed, epoch: state.epoch) } ?? Array(train.indices)
+            let batches = BatchPlan.batches(lengths: sample.map { lengths[$0] }, batchSize: options.batchSize,
+                                            seed: options.seed, epoch: state.epoch).map { $0.map { sample[$0] } }
             let epochStart = Date()
             var tokens = 0
             while state.nextBatch < batches.count {
@@ -148,6 +153,7 @@ public final class Trainer<Model: TrainableModel> {
                 state.epochsWithoutImprovement += 1
                 optimizer.learningRate *= options.learningRateDecay
             }
+            try onEpochEnd(evaluation, state.epoch)
             progress.line(String(format: "epoch %d/%d: train loss %.4f, dev %@%@, %.0f s", state.epoch, options.epochs,
                                  trainLoss, evaluation.summary, improved ? " (best, saved)" : "",
                                  Date().timeIntervalSince(epochStart)))

@@ -66,11 +66,13 @@ enum TrainingData {
     static func checkpointPath(for outputPath: String) -> String { outputPath + ".checkpoint" }
 
     /// Runs the trainer with the settings every task shares; `write` saves the model with the
-    /// provenance of the improving epoch whenever the dev score improves.
+    /// provenance of the improving epoch whenever the dev score improves, `writeEpoch` (if given)
+    /// after every epoch. `mixture` weights the corpora `train` is made of.
     static func train<Model: TrainableModel>(
         _ model: Model, train: [Model.Example], dev: [Model.Example], options: TrainingOptions,
         provenance: Provenance, outputPath: String, checkpointMinutes: Double, checkpointEveryBatches: Int?,
-        stopAfterBatches: Int?, resume: Bool, progress: TrainingProgress,
+        stopAfterBatches: Int?, resume: Bool, progress: TrainingProgress, mixture: CorpusMixture? = nil,
+        writeEpoch: ((Provenance) throws -> Void)? = nil,
         write: @escaping (Provenance) throws -> Void
     ) throws -> Trainer<Model>.Result {
         let trainer = Trainer(model: model, options: options, train: train, dev: dev, progress: progress)
@@ -79,12 +81,15 @@ enum TrainingData {
         trainer.checkpointEveryBatches = checkpointEveryBatches
         trainer.stopAfterBatches = stopAfterBatches
         trainer.fingerprint = try fingerprint(provenance)
-        trainer.onImprovement = { evaluation, epoch in
+        trainer.mixture = mixture
+        func record(_ evaluation: Evaluation, _ epoch: Int) -> Provenance {
             var record = provenance
             record.dev = evaluation
             record.epoch = epoch
-            try write(record)
+            return record
         }
+        trainer.onImprovement = { try write(record($0, $1)) }
+        if let writeEpoch { trainer.onEpochEnd = { try writeEpoch(record($0, $1)) } }
         return try trainer.run(resume: resume)
     }
 }

@@ -3,10 +3,11 @@ import Seq2Seq
 import Tensor
 import Tokenize
 
-/// Trains a `TranslationModel` from a parallel corpus: reads and checks the pairs, learns a joint
-/// byte-pair encoding and the two vocabularies of pieces, builds the network, and runs the
-/// `Trainer` with dev BLEU (greedy) as the early-stopping metric, writing the best model to
-/// `outputPath` whenever dev BLEU improves.
+/// Trains a `TranslationModel` from one or more parallel corpora: reads and checks the pairs,
+/// normalises and filters them (`PairFilter`), learns a joint byte-pair encoding and the two
+/// vocabularies of pieces, builds the network, and runs the `Trainer` with dev BLEU (greedy) as
+/// the early-stopping metric, writing the best model to `outputPath` whenever dev BLEU improves.
+/// Corpora with weights other than 1 are sampled per epoch as `CorpusMixture` says.
 public struct TranslationTraining {
     /// Where a corpus comes from: two line-aligned files, or one TAB-separated file.
     public enum CorpusFiles: Equatable, Sendable {
@@ -20,6 +21,9 @@ public struct TranslationTraining {
             }
         }
 
+        /// The file(s) as people name them: `train.tsv`, `train.en,train.de`.
+        public var name: String { paths.map(\.path).joined(separator: ",") }
+
         func read(_ options: ParallelCorpusOptions) throws -> ParallelCorpus {
             switch self {
             case .aligned(let source, let target): try ParallelCorpus(source: source, target: target, options: options)
@@ -28,11 +32,28 @@ public struct TranslationTraining {
         }
     }
 
-    public var train: CorpusFiles
-    /// Without dev files, `devFraction` of the training pairs (seeded) are held out as dev.
-    public var dev: CorpusFiles?
+    /// A training corpus and how much of it an epoch draws (see `CorpusMixture`).
+    public struct WeightedCorpus: Equatable, Sendable {
+        public var files: CorpusFiles
+        public var weight: Double
+
+        public init(_ files: CorpusFiles, weight: Double = 1) {
+            self.files = files
+            self.weight = weight
+        }
+    }
+
+    /// The training corpora, read and filtered in this order.
+    public var train: [WeightedCorpus]
+    /// The dev corpora, scored as one; empty: `devFraction` of the training pairs (seeded) are
+    /// held out as dev.
+    public var dev: [CorpusFiles]
     public var devFraction = 0.05
     public var corpus = ParallelCorpusOptions(maximumWords: 100, policy: .fail)
+    /// See `PairFilter`; nil: no length-ratio filter.
+    public var maximumLengthRatio: Double? = 3
+    /// Also write the model after every epoch, to `epochPath(_:)` (for checkpoint averaging).
+    public var saveEveryEpoch = false
     public var outputPath: String
     public var tokenize = TokenizeStage()
     /// Merges of the joint byte-pair encoding.
@@ -59,12 +80,29 @@ public struct TranslationTraining {
     }()
     public var saveDType = SafeTensors.DType.f32
     public var checkpointMinutes = 10.0
+    /// The recipe file the options came from (`--config`), recorded with its checksum in the provenance.
+    public var recipe: String?
     public var checkpointEveryBatches: Int?
 
-    public init(train: CorpusFiles, dev: CorpusFiles?, outputPath: String) {
+    public init(train: [WeightedCorpus], dev: [CorpusFiles], outputPath: String) {
         self.train = train
         self.dev = dev
         self.outputPath = outputPath
+    }
+
+    /// One corpus of weight 1, and a dev corpus or none.
+    public init(train: CorpusFiles, dev: CorpusFiles?, outputPath: String) {
+        self.init(train: [WeightedCorpus(train)], dev: dev.map { [$0] } ?? [], outputPath: outputPath)
+    }
+
+    /// Where `saveEveryEpoch` writes epoch `epoch`: `model.safetensors` → `model.epoch3.safetensors`.
+    public func epochPath(_ epoch: Int) -> String {
+        let name = outputPath.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? outputPath
+        let folder = String(outputPath.dropLast(name.count))
+        if let dot = name.lastIndex(of: "."), dot != name.startIndex {
+            return folder + name[..<dot] + ".epoch\(epoch)" + name[dot...]
+        }
+        return outputPath + ".epoch\(epoch)"
     }
 
     /// The checkpoint file of a run writing `outputPath`.
@@ -80,7 +118,10 @@ public struct TranslationTraining {
          "max-words": corpus.maximumWords.map(String.init) ?? "-", "on-bad-pair": corpus.policy.rawValue,
          "tokenizer": tokenize.method.rawValue, "case": tokenize.normalize.caseMapping.rawValue,
          "normalize": tokenize.normalize.form.rawValue, "save-dtype": saveDType.rawValue,
-         "dev-fraction": dev == nil ? String(devFraction) : "-"]
+         "dev-fraction": dev.isEmpty ? String(devFraction) : "-",
+         "max-length-ratio": maximumLengthRatio.map { String($0) } ?? "-"]
+            .merging(train.count > 1 || train.contains { $0.weight != 1 }
+                     ? ["weights": train.map { String($0.weight) }.joined(separator: ",")] : [:]) { a, _ in a }
     }
 
     /// Trains; `resume` continues from the checkpoint beside the output. Progress goes to `progress`.
@@ -91,23 +132,43 @@ public struct TranslationTraining {
         if merges < 0 { throw DataError(path: outputPath, "--merges must be 0 or more") }
         try TrainingData.prepareOutput(outputPath, resume: resume)
         try tokenize.checkUsable(modelPath: outputPath)
-        var files: [Provenance.DataFile] = []
-        for (role, path) in train.paths { files.append(.init(role: "train-" + role, path: path, sha256: try SHA256.hexDigest(ofFile: path))) }
-        let trainCorpus = try train.read(corpus)
-        if let summary = trainCorpus.skippedSummary() { progress.line(summary) }
-        var trainPairs = trainCorpus.pairs, devPairs: [SentencePair]
-        if let dev {
-            for (role, path) in dev.paths { files.append(.init(role: "dev-" + role, path: path, sha256: try SHA256.hexDigest(ofFile: path))) }
-            let devCorpus = try dev.read(corpus)
-            if let summary = devCorpus.skippedSummary() { progress.line(summary) }
-            devPairs = devCorpus.pairs
-        } else {
-            (trainPairs, devPairs) = try TrainingData.holdOut(trainPairs, fraction: devFraction, seed: training.seed,
-                                                              path: train.paths[0].path, progress: progress, what: "pairs",
-                                                              devOption: "--dev-src and --dev-tgt, or --dev-tsv")
+        guard !train.isEmpty else { throw DataError(path: outputPath, "no training corpus given") }
+        if let bad = train.first(where: { !($0.weight >= 0 && $0.weight.isFinite) }) {
+            throw DataError(path: bad.files.name, "the weight of a corpus must be 0 or more (it is \(bad.weight))")
         }
+        var files: [Provenance.DataFile] = []
+        if let recipe { files.append(.init(role: "recipe", path: recipe, sha256: try SHA256.hexDigest(ofFile: recipe))) }
+        func fingerprint(_ corpus: CorpusFiles, as role: String) throws {
+            for (part, path) in corpus.paths {
+                files.append(.init(role: role + "-" + part, path: path, sha256: try SHA256.hexDigest(ofFile: path)))
+            }
+        }
+        var filter = PairFilter(maximumLengthRatio: maximumLengthRatio)
+        var corpusPairs: [[SentencePair]] = []
+        for (number, corpus) in train.enumerated() {
+            try fingerprint(corpus.files, as: train.count == 1 ? "train" : "train\(number + 1)")
+            let read = try corpus.files.read(self.corpus)
+            if let summary = read.skippedSummary() { progress.line(summary) }
+            let (pairs, report) = filter.filter(read, name: corpus.files.name)
+            progress.line(report.summary + (corpus.weight == 1 ? "" : ", weight \(corpus.weight)"))
+            corpusPairs.append(pairs)
+        }
+        var devPairs: [SentencePair] = []
+        for corpus in dev {
+            try fingerprint(corpus, as: "dev")
+            let read = try corpus.read(self.corpus)
+            if let summary = read.skippedSummary() { progress.line(summary) }
+            devPairs += read.pairs.map { SentencePair(source: PairFilter.normalize($0.source), target: $0.target, line: $0.line) }
+        }
+        if dev.isEmpty {
+            // Held out from the first corpus, as before there were several.
+            (corpusPairs[0], devPairs) = try TrainingData.holdOut(corpusPairs[0], fraction: devFraction, seed: training.seed,
+                                                                  path: train[0].files.paths[0].path, progress: progress,
+                                                                  what: "pairs", devOption: "--dev-src and --dev-tgt, or --dev-tsv")
+        }
+        let trainPairs = corpusPairs.flatMap { $0 }
         guard !trainPairs.isEmpty, !devPairs.isEmpty else {
-            throw DataError(path: train.paths[0].path, "no usable sentence pairs")
+            throw DataError(path: train[0].files.paths[0].path, "no usable sentence pairs")
         }
 
         let clock = ContinuousClock(), start = clock.now
@@ -132,7 +193,7 @@ public struct TranslationTraining {
             embeddingDimension: embeddingDimension, encoder: encoderConfiguration, decoderHiddenSize: decoderHiddenSize,
             attention: attention, attentionSize: attentionSize, dropout: dropout, tieEmbeddings: tieEmbeddings)
         if let problem = networkConfiguration.problem {
-            throw DataError(path: train.paths[0].path, "cannot build the network: \(problem) (are --min-count or the corpus leaving no pieces?)")
+            throw DataError(path: train[0].files.paths[0].path, "cannot build the network: \(problem) (are --min-count or the corpus leaving no pieces?)")
         }
         var generator = SeededGenerator(seed: training.seed)
         let network = Translator<Float>(configuration: networkConfiguration, generator: &generator)
@@ -147,24 +208,42 @@ public struct TranslationTraining {
             guard !sourceIDs.isEmpty else { return nil }
             return .init(source: sourceIDs, target: targetIDs, sourceText: pair.source, reference: pair.target)
         }
-        let trainExamples = trainPairs.indices.compactMap { example(trainPairs[$0], source: sourcePieces[$0], target: targetPieces[$0]) }
+        var trainExamples: [TranslationModel.Example] = [], counts: [Int] = []
+        var offset = 0
+        for pairs in corpusPairs {
+            let examples = (offset..<(offset + pairs.count)).compactMap {
+                example(trainPairs[$0], source: sourcePieces[$0], target: targetPieces[$0])
+            }
+            offset += pairs.count
+            trainExamples += examples
+            counts.append(examples.count)
+        }
+        let mixture = CorpusMixture(counts: counts, weights: train.map(\.weight))
         let devExamples = devPairs.compactMap { example($0) }
         // A source of only characters the tokenizer drops (zero-width spaces) has no pieces.
         let dropped = trainPairs.count - trainExamples.count + devPairs.count - devExamples.count
         if dropped > 0 { progress.line("left out \(dropped) pairs whose source has no tokens") }
         guard !trainExamples.isEmpty, !devExamples.isEmpty else {
-            throw DataError(path: train.paths[0].path, "no pairs with source tokens left for training and dev")
+            throw DataError(path: train[0].files.paths[0].path, "no pairs with source tokens left for training and dev")
         }
         let parameterCount = network.parameters.reduce(0) { $0 + $1.value.count }
         let targetTokens = trainExamples.reduce(0) { $0 + $1.target.count + 1 }
         progress.line("\(trainExamples.count) training pairs (\(targetTokens) target pieces) and \(devExamples.count) dev pairs, "
                       + "\(parameterCount) parameters")
+        if !mixture.isUniform {
+            let drawn = counts.indices.reduce(0) { $0 + mixture.draws(from: $1) }
+            progress.line("an epoch draws \(drawn) pairs: " + counts.indices.map {
+                "\(mixture.draws(from: $0)) of \(counts[$0]) from \(train[$0].files.name)"
+            }.joined(separator: ", "))
+        }
 
         let provenance = Provenance(data: files, training: training, settings: settingsRecord)
         return try TrainingData.train(
             model, train: trainExamples, dev: devExamples, options: training, provenance: provenance, outputPath: outputPath,
             checkpointMinutes: checkpointMinutes, checkpointEveryBatches: checkpointEveryBatches,
-            stopAfterBatches: stopAfterBatches, resume: resume, progress: progress
+            stopAfterBatches: stopAfterBatches, resume: resume, progress: progress,
+            mixture: mixture.isUniform ? nil : mixture,
+            writeEpoch: saveEveryEpoch ? { try model.write(to: epochPath($0.epoch ?? 0), provenance: $0, dtype: saveDType) } : nil
         ) { try model.write(to: outputPath, provenance: $0, dtype: saveDType) }
     }
 }

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Pipeline
+import Tokenize
+
+/// `nlp split-corpus`: cut leak-free dev and test sets out of a parallel corpus.
+struct SplitCorpusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "split-corpus",
+        abstract: "Cut dev and test sets out of a parallel corpus, no source sentence in two of them.",
+        discussion: """
+            Pairs are grouped by their source sentence (NFC, whitespace collapsed, case-folded), so \\
+            that the several translations one sentence has (as in the Tatoeba/Anki files) never end \\
+            up in two of train, dev and test. --dev and --test count distinct source sentences. \\
+            The split depends only on the pairs and --seed, not on their order. Writes \\
+            OUT/{train,dev,test}.{SRC,TGT} as line-aligned files (--source-lang, --target-lang name \\
+            the endings), each through a temporary file.
+
+            Example (the Anki split the README's figures use):
+              $ nlp split-corpus --tsv tatoeba_anki/deu-eng/deu.txt --dev 2000 --test 2000 -o runs/anki
+            """)
+
+    @Option(help: ArgumentHelp("The corpus as one TAB-separated file.", valueName: "file"))
+    var tsv: String?
+
+    @Option(help: ArgumentHelp("Source sentences (with --tgt, instead of --tsv).", valueName: "file"))
+    var src: String?
+
+    @Option(help: ArgumentHelp("Target sentences, line-aligned with --src.", valueName: "file"))
+    var tgt: String?
+
+    @Option(help: "Column of the source in a TAB-separated file (from 1).")
+    var srcColumn = 1
+
+    @Option(help: "Column of the target in a TAB-separated file (from 1).")
+    var tgtColumn = 2
+
+    @Option(help: "Distinct source sentences in the dev set.")
+    var dev = 2000
+
+    @Option(help: "Distinct source sentences in the test set.")
+    var test = 2000
+
+    @Option(help: "Seed of the split.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Ending of the source files.")
+    var sourceLang = "en"
+
+    @Option(help: "Ending of the target files.")
+    var targetLang = "de"
+
+    @Option(name: [.short, .customLong("output")], help: ArgumentHelp("Folder to write the six files to.", valueName: "folder"))
+    var output: String
+
+    func validate() throws {
+        if (tsv == nil) == (src == nil) { throw ValidationError("give the corpus as --tsv FILE, or --src FILE --tgt FILE") }
+        if (src == nil) != (tgt == nil) { throw ValidationError("--src and --tgt go together") }
+        if srcColumn < 1 || tgtColumn < 1 || srcColumn == tgtColumn {
+            throw ValidationError("--src-column and --tgt-column must be different columns, counting from 1")
+        }
+        if dev < 0 || test < 0 { throw ValidationError("--dev and --test must be 0 or more") }
+        for (name, value) in [("--source-lang", sourceLang), ("--target-lang", targetLang)]
+        where value.isEmpty || value.contains("/") {
+            throw ValidationError("\(name) must be a file ending without '/'")
+        }
+        if sourceLang == targetLang { throw ValidationError("--source-lang and --target-lang must differ") }
+    }
+
+    func run() throws {
+        let path = tsv ?? src!
+        let corpus = try tsv.map { try ParallelCorpus(tsv: $0, sourceColumn: srcColumn, targetColumn: tgtColumn) }
+            ?? ParallelCorpus(source: src!, target: tgt!)
+        let split: CorpusSplit
+        do {
+            split = try CorpusSplit(corpus.pairs, devSentences: dev, testSentences: test, seed: seed)
+        } catch {
+            throw DataError(path: path, error.message)
+        }
+        let folder = output.hasSuffix("/") ? output : output + "/"
+        let names = ["train", "dev", "test"]
+        for name in names {
+            for language in [sourceLang, targetLang] { try OutputFile.checkWritable(folder + name + "." + language, what: "the \(name) set") }
+        }
+        for (name, pairs) in [("train", split.train), ("dev", split.dev), ("test", split.test)] {
+            for (language, side) in [(sourceLang, \SentencePair.source), (targetLang, \SentencePair.target)] {
+                let file = folder + name + "." + language
+                var bytes: [UInt8] = []
+                for pair in pairs {
+                    bytes += pair[keyPath: side].utf8
+                    bytes.append(0x0A)
+                }
+                try AtomicFileWriter.write(bytes, to: file)
+            }
+            print("\(folder)\(name).{\(sourceLang),\(targetLang)}: \(pairs.count) pairs, "
+                  + "\(Set(pairs.map { CorpusSplit.key($0.source) }).count) distinct source sentences")
+        }
+    }
+}
