@@ -45,7 +45,8 @@ struct NLP: ParsableCommand {
         } catch {
             if let recipe, exitCode(for: error) != .success {
                 let message = fullMessage(for: error)
-                if let line = recipe.line(mentionedIn: message) {
+                // The first line says what is wrong; the usage lines after it name every option.
+                if let line = recipe.line(mentionedIn: String(message.prefix { $0 != "\n" })) {
                     printError("Error: \(recipe.path):\(line): " + message.replacingOccurrences(of: "Error: ", with: ""))
                     Foundation.exit(exitCode(for: error).rawValue)
                 }

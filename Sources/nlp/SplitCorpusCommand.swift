@@ -19,20 +19,7 @@ struct SplitCorpusCommand: ParsableCommand {
               $ nlp split-corpus --tsv tatoeba_anki/deu-eng/deu.txt --dev 2000 --test 2000 -o runs/anki
             """)
 
-    @Option(help: ArgumentHelp("The corpus as one TAB-separated file.", valueName: "file"))
-    var tsv: String?
-
-    @Option(help: ArgumentHelp("Source sentences (with --tgt, instead of --tsv).", valueName: "file"))
-    var src: String?
-
-    @Option(help: ArgumentHelp("Target sentences, line-aligned with --src.", valueName: "file"))
-    var tgt: String?
-
-    @Option(help: "Column of the source in a TAB-separated file (from 1).")
-    var srcColumn = 1
-
-    @Option(help: "Column of the target in a TAB-separated file (from 1).")
-    var tgtColumn = 2
+    @OptionGroup(title: "Corpus") var corpus: ParallelCorpusArguments
 
     @Option(help: "Distinct source sentences in the dev set.")
     var dev = 2000
@@ -53,11 +40,7 @@ struct SplitCorpusCommand: ParsableCommand {
     var output: String
 
     func validate() throws {
-        if (tsv == nil) == (src == nil) { throw ValidationError("give the corpus as --tsv FILE, or --src FILE --tgt FILE") }
-        if (src == nil) != (tgt == nil) { throw ValidationError("--src and --tgt go together") }
-        if srcColumn < 1 || tgtColumn < 1 || srcColumn == tgtColumn {
-            throw ValidationError("--src-column and --tgt-column must be different columns, counting from 1")
-        }
+        if corpus.files == nil { throw ValidationError("give the corpus as --tsv FILE, or --src FILE --tgt FILE") }
         if dev < 0 || test < 0 { throw ValidationError("--dev and --test must be 0 or more") }
         for (name, value) in [("--source-lang", sourceLang), ("--target-lang", targetLang)]
         where value.isEmpty || value.contains("/") {
@@ -67,12 +50,12 @@ struct SplitCorpusCommand: ParsableCommand {
     }
 
     func run() throws {
-        let path = tsv ?? src!
-        let corpus = try tsv.map { try ParallelCorpus(tsv: $0, sourceColumn: srcColumn, targetColumn: tgtColumn) }
-            ?? ParallelCorpus(source: src!, target: tgt!)
+        let files = corpus.files!
+        let path = files.paths[0].path
+        let pairs = try files.read(ParallelCorpusOptions()).pairs
         let split: CorpusSplit
         do {
-            split = try CorpusSplit(corpus.pairs, devSentences: dev, testSentences: test, seed: seed)
+            split = try CorpusSplit(pairs, devSentences: dev, testSentences: test, seed: seed)
         } catch {
             throw DataError(path: path, error.message)
         }

@@ -32,14 +32,7 @@ struct TrainTranslateCommand: ParsableCommand {
                   --dev-src multi30k/raw/val.en --dev-tgt multi30k/raw/val.de -o translate-en-de.safetensors
             """)
 
-    @Option(help: ArgumentHelp("Training source sentences, one a line.", valueName: "file"))
-    var src: String?
-
-    @Option(help: ArgumentHelp("Training target sentences, line-aligned with --src.", valueName: "file"))
-    var tgt: String?
-
-    @Option(help: ArgumentHelp("Training pairs as one TAB-separated file (instead of --src/--tgt).", valueName: "file"))
-    var tsv: String?
+    @OptionGroup(title: "Training corpus") var trainCorpus: ParallelCorpusArguments
 
     @Option(help: ArgumentHelp("A training corpus, FILE.tsv or SOURCE,TARGET, optionally @WEIGHT (repeatable).",
                                valueName: "corpus"))
@@ -56,12 +49,6 @@ struct TrainTranslateCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Dev pairs as one TAB-separated file.", valueName: "file"))
     var devTsv: String?
-
-    @Option(help: "Column of the source in TAB-separated files (from 1).")
-    var srcColumn = 1
-
-    @Option(help: "Column of the target in TAB-separated files (from 1).")
-    var tgtColumn = 2
 
     @Option(help: "Without dev files, hold out this fraction of the training pairs as dev.")
     var devFraction = 0.05
@@ -129,18 +116,13 @@ struct TrainTranslateCommand: ParsableCommand {
     @OptionGroup var training: TrainingArguments
 
     func validate() throws {
-        if tsv != nil && (src != nil || tgt != nil) { throw ValidationError("give --src and --tgt, or --tsv, not both") }
-        if (src == nil) != (tgt == nil) { throw ValidationError("--src and --tgt go together") }
-        if tsv == nil && src == nil && corpus.isEmpty {
+        if trainCorpus.files == nil && corpus.isEmpty {
             throw ValidationError("give the training corpus: --src FILE --tgt FILE, --tsv FILE, or --corpus SPEC")
         }
         if devTsv != nil && (devSrc != nil || devTgt != nil) { throw ValidationError("give --dev-src and --dev-tgt, or --dev-tsv, not both") }
         if (devSrc == nil) != (devTgt == nil) { throw ValidationError("--dev-src and --dev-tgt go together") }
         if devCorpus.contains(where: { $0.weight != 1 }) { throw ValidationError("--dev-corpus takes no @WEIGHT: dev sets are scored whole") }
         if !(maxLengthRatio == 0 || maxLengthRatio >= 1) { throw ValidationError("--max-length-ratio must be 0 (no limit) or at least 1") }
-        if srcColumn < 1 || tgtColumn < 1 || srcColumn == tgtColumn {
-            throw ValidationError("--src-column and --tgt-column must be different columns, counting from 1")
-        }
         if !(devFraction > 0 && devFraction < 1) { throw ValidationError("--dev-fraction must be in (0, 1)") }
         if maxWords < 0 { throw ValidationError("--max-words must be 0 (no limit) or more") }
         if merges < 0 { throw ValidationError("--merges must be 0 or more") }
@@ -159,9 +141,8 @@ struct TrainTranslateCommand: ParsableCommand {
     }
 
     func run() throws {
-        var train: [TranslationTraining.WeightedCorpus] = []
-        if let tsv { train.append(.init(.tabSeparated(path: tsv, sourceColumn: srcColumn, targetColumn: tgtColumn))) }
-        if let src, let tgt { train.append(.init(.aligned(source: src, target: tgt))) }
+        let (srcColumn, tgtColumn) = (trainCorpus.srcColumn, trainCorpus.tgtColumn)
+        var train = trainCorpus.files.map { [TranslationTraining.WeightedCorpus($0)] } ?? []
         train += corpus.map { .init($0.files(sourceColumn: srcColumn, targetColumn: tgtColumn), weight: $0.weight) }
         var dev: [TranslationTraining.CorpusFiles] = []
         if let devTsv { dev.append(.tabSeparated(path: devTsv, sourceColumn: srcColumn, targetColumn: tgtColumn)) }

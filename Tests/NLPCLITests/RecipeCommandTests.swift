@@ -93,6 +93,10 @@ final class RecipeCommandTests: XCTestCase {
                                                  "--epochs", "0"])
         XCTAssertNotEqual(fromCommandLine.status, 0)
         XCTAssertFalse(fromCommandLine.stderr.contains("recipe.yaml:"), fromCommandLine.stderr)
+        // Nor is an option the usage text lists (--train) when the problem is another one.
+        let tagger = try dir.write("tagger.yaml", "train: \(dir.path("none.conll"))\n")
+        let usage = try NLPRunner.run(["train", "tagger", "--config", tagger, "-o", model, "--epochs", "0"])
+        XCTAssertTrue(usage.stderr.hasPrefix("Error: --epochs must be at least 1"), usage.stderr)
         let missing = try NLPRunner.run(["train", "translate", "--config", dir.path("none.yaml"), "-o", model])
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.stderr.contains("none.yaml: cannot read the recipe"), missing.stderr)

@@ -14,7 +14,7 @@ public struct TranslationTraining {
         case aligned(source: String, target: String)
         case tabSeparated(path: String, sourceColumn: Int, targetColumn: Int)
 
-        var paths: [(role: String, path: String)] {
+        public var paths: [(role: String, path: String)] {
             switch self {
             case .aligned(let source, let target): [("source", source), ("target", target)]
             case .tabSeparated(let path, _, _): [("pairs", path)]
@@ -24,7 +24,7 @@ public struct TranslationTraining {
         /// The file(s) as people name them: `train.tsv`, `train.en,train.de`.
         public var name: String { paths.map(\.path).joined(separator: ",") }
 
-        func read(_ options: ParallelCorpusOptions) throws -> ParallelCorpus {
+        public func read(_ options: ParallelCorpusOptions) throws -> ParallelCorpus {
             switch self {
             case .aligned(let source, let target): try ParallelCorpus(source: source, target: target, options: options)
             case .tabSeparated(let path, let s, let t): try ParallelCorpus(tsv: path, sourceColumn: s, targetColumn: t, options: options)
