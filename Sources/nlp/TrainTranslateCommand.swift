@@ -25,11 +25,13 @@ struct TrainTranslateCommand: ParsableCommand {
             data (each pair once). Dev BLEU (greedy decoding, sacreBLEU's defaults) is \
             measured after each epoch; the best model is kept and training stops after --patience \
             epochs without a better one. The training options default as for every task \
-            (--epochs 10, --batch-size 32); the shipped model used the command below.
+            (--epochs 10, --batch-size 32). --config reads the options from a YAML recipe \
+            (docs/translation.md); the command line overrides it.
 
-            Example (the default English-German model):
+            Examples (the shipped model's command; the general-domain recipe):
               $ nlp train translate --src multi30k/raw/train.en --tgt multi30k/raw/train.de \\
                   --dev-src multi30k/raw/val.en --dev-tgt multi30k/raw/val.de -o translate-en-de.safetensors
+              $ nlp train translate --config recipes/translate-en-de.yaml -o translate-en-de.safetensors
             """)
 
     @OptionGroup(title: "Training corpus") var trainCorpus: ParallelCorpusArguments
