@@ -26,7 +26,7 @@ import Tensor
 ///
 /// The products of each step, and at inference the output layer's, run on weights packed once
 /// (`PackedWeights`): once per `forward` for training; for inference, once and then kept across
-/// calls of `step` until a weight changes (`dnnl_sgemm` would repack the 8000 × 1024 output layer
+/// calls of `step` until a weight changes (`dnnl_sgemm` would repack the V × (Hd + Dm) output layer
 /// at every step).
 ///
 /// Parameters under `prefix`: `embedding.weight` (V, E) with row 0 `<pad>`, the cell's PyTorch

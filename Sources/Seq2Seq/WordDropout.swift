@@ -25,8 +25,8 @@ public struct WordDropout: Sendable {
     /// Time-major ids (T·B) of right-padded sequences with `lengths` (B) → the ids the embedding
     /// reads: `<pad>` on every padded step (whatever the caller left there), and in training each
     /// real token replaced by `<unk>` with probability p, one draw per real token in order. No
-    /// draw is made when not training or when p = 0, so a network without word dropout draws the
-    /// same dropout masks as before it existed.
+    /// draw is made when not training or when p = 0, so with p = 0 the network's other dropout
+    /// masks are the ones it draws without word dropout.
     public func apply(_ ids: [Int], lengths: [Int], training: Bool, generator: inout SeededGenerator) -> [Int] {
         let B = lengths.count
         var read = [Int](repeating: Self.paddingID, count: ids.count)

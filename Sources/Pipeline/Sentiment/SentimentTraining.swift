@@ -77,7 +77,7 @@ public struct SentimentTraining {
         case .oneHot: record["embedding"] = "one-hot"
         case .pretrained(let path): record["embedding"] = "pretrained"; record["vectors"] = path
         }
-        if adversarialEpsilon != 0 { record["adversarial"] = String(adversarialEpsilon) }   // absent: off, as before it existed
+        if adversarialEpsilon != 0 { record["adversarial"] = String(adversarialEpsilon) }   // absent: off
         record["vectors-vocab"] = String(vectorsVocabulary)
         record["max-vocab"] = maxVocabulary.map(String.init) ?? "-"
         record["labels"] = labelNames.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")

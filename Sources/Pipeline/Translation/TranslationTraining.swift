@@ -109,7 +109,7 @@ public struct TranslationTraining {
     public var checkpointPath: String { TrainingData.checkpointPath(for: outputPath) }
 
     var settingsRecord: [String: String] {
-        ["merges": String(merges), "min-count": String(minCount), "embedding-dim": String(embeddingDimension),
+        var record = ["merges": String(merges), "min-count": String(minCount), "embedding-dim": String(embeddingDimension),
          "cell": encoder.cell.rawValue, "layers": String(encoder.layers), "hidden": String(encoder.hiddenSize),
          "bidirectional": String(encoder.bidirectional), "layer-dropout": String(encoder.dropout),
          "decoder-hidden": String(decoderHiddenSize), "attention": attention.rawValue,
@@ -120,8 +120,10 @@ public struct TranslationTraining {
          "normalize": tokenize.normalize.form.rawValue, "save-dtype": saveDType.rawValue,
          "dev-fraction": dev.isEmpty ? String(devFraction) : "-",
          "max-length-ratio": maximumLengthRatio.map { String($0) } ?? "-"]
-            .merging(train.count > 1 || train.contains { $0.weight != 1 }
-                     ? ["weights": train.map { String($0.weight) }.joined(separator: ",")] : [:]) { a, _ in a }
+        if train.count > 1 || train.contains(where: { $0.weight != 1 }) {
+            record["weights"] = train.map { String($0.weight) }.joined(separator: ",")
+        }
+        return record
     }
 
     /// Trains; `resume` continues from the checkpoint beside the output. Progress goes to `progress`.
@@ -133,6 +135,7 @@ public struct TranslationTraining {
         try TrainingData.prepareOutput(outputPath, resume: resume)
         try tokenize.checkUsable(modelPath: outputPath)
         guard !train.isEmpty else { throw DataError(path: outputPath, "no training corpus given") }
+        let firstPath = train[0].files.paths[0].path  // names the data in errors about all of it
         if let bad = train.first(where: { !($0.weight >= 0 && $0.weight.isFinite) }) {
             throw DataError(path: bad.files.name, "the weight of a corpus must be 0 or more (it is \(bad.weight))")
         }
@@ -161,14 +164,14 @@ public struct TranslationTraining {
             devPairs += read.pairs.map { SentencePair(source: PairFilter.normalize($0.source), target: $0.target, line: $0.line) }
         }
         if dev.isEmpty {
-            // Held out from the first corpus, as before there were several.
+            // Held out from the first corpus.
             (corpusPairs[0], devPairs) = try TrainingData.holdOut(corpusPairs[0], fraction: devFraction, seed: training.seed,
-                                                                  path: train[0].files.paths[0].path, progress: progress,
+                                                                  path: firstPath, progress: progress,
                                                                   what: "pairs", devOption: "--dev-src and --dev-tgt, or --dev-tsv")
         }
         let trainPairs = corpusPairs.flatMap { $0 }
         guard !trainPairs.isEmpty, !devPairs.isEmpty else {
-            throw DataError(path: train[0].files.paths[0].path, "no usable sentence pairs")
+            throw DataError(path: firstPath, "no usable sentence pairs")
         }
 
         let clock = ContinuousClock(), start = clock.now
@@ -193,7 +196,7 @@ public struct TranslationTraining {
             embeddingDimension: embeddingDimension, encoder: encoderConfiguration, decoderHiddenSize: decoderHiddenSize,
             attention: attention, attentionSize: attentionSize, dropout: dropout, tieEmbeddings: tieEmbeddings)
         if let problem = networkConfiguration.problem {
-            throw DataError(path: train[0].files.paths[0].path, "cannot build the network: \(problem) (are --min-count or the corpus leaving no pieces?)")
+            throw DataError(path: firstPath, "cannot build the network: \(problem) (are --min-count or the corpus leaving no pieces?)")
         }
         var generator = SeededGenerator(seed: training.seed)
         let network = Translator<Float>(configuration: networkConfiguration, generator: &generator)
@@ -224,7 +227,7 @@ public struct TranslationTraining {
         let dropped = trainPairs.count - trainExamples.count + devPairs.count - devExamples.count
         if dropped > 0 { progress.line("left out \(dropped) pairs whose source has no tokens") }
         guard !trainExamples.isEmpty, !devExamples.isEmpty else {
-            throw DataError(path: train[0].files.paths[0].path, "no pairs with source tokens left for training and dev")
+            throw DataError(path: firstPath, "no pairs with source tokens left for training and dev")
         }
         let parameterCount = network.parameters.reduce(0) { $0 + $1.value.count }
         let targetTokens = trainExamples.reduce(0) { $0 + $1.target.count + 1 }
