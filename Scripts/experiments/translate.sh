@@ -7,6 +7,7 @@
 #
 #   swift build -c release && Scripts/experiments/translate.sh [extra nlp train options]
 #   MODEL=models/translate-en-de.safetensors Scripts/experiments/translate.sh score   # score a model only
+#   (EVAL_OPTIONS="--threads 1" passes options to every nlp eval translate)
 #
 # The split, the model, its epoch files and the logs go to runs/ (ignored by git).
 set -euo pipefail
@@ -28,7 +29,7 @@ fi
 score() {  # name source reference [options]
     local name=$1 src=$2 ref=$3; shift 3
     local start=$(date +%s.%N)
-    local line; line=$("$nlp" eval translate --model "$model" --src "$src" --ref "$ref" --output $runs/$name.out "$@" | head -2 | tr '\n' ' ')
+    local line; line=$("$nlp" eval translate --model "$model" --src "$src" --ref "$ref" --output "$runs/$(basename "$model" .safetensors).$name.out" ${EVAL_OPTIONS:-} "$@" | head -2 | tr '\n' ' ')
     awk -v name="$name" -v line="$line" -v start="$start" -v end="$(date +%s.%N)" \
         'BEGIN { printf "%s: %s(%.1f s)\n", name, line, end - start }'
 }
