@@ -47,7 +47,8 @@ struct NLP: ParsableCommand {
                 let message = fullMessage(for: error)
                 // The first line says what is wrong; the usage lines after it name every option.
                 if let line = recipe.line(mentionedIn: String(message.prefix { $0 != "\n" })) {
-                    printError("Error: \(recipe.path):\(line): " + message.replacingOccurrences(of: "Error: ", with: ""))
+                    let text = message.hasPrefix("Error: ") ? message.dropFirst("Error: ".count) : Substring(message)
+                    printError("Error: \(recipe.path):\(line): " + text)
                     Foundation.exit(exitCode(for: error).rawValue)
                 }
             }

@@ -28,8 +28,13 @@ struct ParallelCorpusArguments: ParsableArguments {
     }
 
     /// The corpus given, or nil.
-    var files: TranslationTraining.CorpusFiles? {
-        if let tsv { return .tabSeparated(path: tsv, sourceColumn: srcColumn, targetColumn: tgtColumn) }
+    var files: TranslationTraining.CorpusFiles? { Self.files(tsv: tsv, src: src, tgt: tgt, columns: (srcColumn, tgtColumn)) }
+
+    /// The corpus of a TSV file, or of a source and a target file (as `--dev-tsv`, `--dev-src`
+    /// and `--dev-tgt` give it too), or nil.
+    static func files(tsv: String?, src: String?, tgt: String?, columns: (source: Int, target: Int))
+        -> TranslationTraining.CorpusFiles? {
+        if let tsv { return .tabSeparated(path: tsv, sourceColumn: columns.source, targetColumn: columns.target) }
         if let src, let tgt { return .aligned(source: src, target: tgt) }
         return nil
     }

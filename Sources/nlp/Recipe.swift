@@ -58,9 +58,6 @@ struct Recipe {
                 throw DataError(path: path, line: line, "a key is an option name without its dashes (`batch-size`)")
             }
             if key.string == "config" { throw DataError(path: path, line: line, "a recipe cannot name another recipe") }
-            if let earlier = entries.first(where: { $0.key == key.string }) {
-                throw DataError(path: path, line: line, "'\(key.string)' is given twice (first on line \(earlier.line))")
-            }
             entries.append(Entry(key: key.string, line: line, arguments: try Self.arguments(key.string, value, path: path)))
         }
         self.entries = entries

@@ -64,7 +64,8 @@ struct SplitCorpusCommand: ParsableCommand {
         for name in names {
             for language in [sourceLang, targetLang] { try OutputFile.checkWritable(folder + name + "." + language, what: "the \(name) set") }
         }
-        for (name, pairs) in [("train", split.train), ("dev", split.dev), ("test", split.test)] {
+        let parts = [("train", split.train, split.distinctSources - dev - test), ("dev", split.dev, dev), ("test", split.test, test)]
+        for (name, pairs, sentences) in parts {
             for (language, side) in [(sourceLang, \SentencePair.source), (targetLang, \SentencePair.target)] {
                 let file = folder + name + "." + language
                 var bytes: [UInt8] = []
@@ -75,7 +76,7 @@ struct SplitCorpusCommand: ParsableCommand {
                 try AtomicFileWriter.write(bytes, to: file)
             }
             print("\(folder)\(name).{\(sourceLang),\(targetLang)}: \(pairs.count) pairs, "
-                  + "\(Set(pairs.map { CorpusSplit.key($0.source) }).count) distinct source sentences")
+                  + "\(sentences) distinct source sentences")
         }
     }
 }

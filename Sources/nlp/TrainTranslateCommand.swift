@@ -146,9 +146,8 @@ struct TrainTranslateCommand: ParsableCommand {
         let (srcColumn, tgtColumn) = (trainCorpus.srcColumn, trainCorpus.tgtColumn)
         var train = trainCorpus.files.map { [TranslationTraining.WeightedCorpus($0)] } ?? []
         train += corpus.map { .init($0.files(sourceColumn: srcColumn, targetColumn: tgtColumn), weight: $0.weight) }
-        var dev: [TranslationTraining.CorpusFiles] = []
-        if let devTsv { dev.append(.tabSeparated(path: devTsv, sourceColumn: srcColumn, targetColumn: tgtColumn)) }
-        if let devSrc, let devTgt { dev.append(.aligned(source: devSrc, target: devTgt)) }
+        var dev = ParallelCorpusArguments.files(tsv: devTsv, src: devSrc, tgt: devTgt, columns: (srcColumn, tgtColumn))
+            .map { [$0] } ?? []
         dev += devCorpus.map { $0.files(sourceColumn: srcColumn, targetColumn: tgtColumn) }
         var settings = TranslationTraining(train: train, dev: dev, outputPath: output)
         settings.maximumLengthRatio = maxLengthRatio == 0 ? nil : maxLengthRatio

@@ -13,6 +13,9 @@ public struct CorpusSplit: Equatable, Sendable {
     public var train: [SentencePair]
     public var dev: [SentencePair]
     public var test: [SentencePair]
+    /// Distinct source sentences (after `key`) in the corpus: test has `testSentences` of them,
+    /// dev `devSentences`, train the rest.
+    public var distinctSources: Int
 
     /// - Parameters:
     ///   - devSentences, testSentences: distinct source sentences (after `key`) in dev and in test;
@@ -24,6 +27,7 @@ public struct CorpusSplit: Equatable, Sendable {
             throw DataError(path: "", "\(devSentences) dev and \(testSentences) test sentences leave no training sentence "
                             + "of the \(distinct.count) distinct source sentences")
         }
+        distinctSources = distinct.count
         distinct.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var generator = SeededGenerator(seed: seed ^ 0x5B11_7CE5)
         distinct.shuffle(using: &generator)
