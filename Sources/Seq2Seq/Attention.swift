@@ -216,11 +216,20 @@ public final class Attention<Scalar: TensorScalar>: ParameterOwner {
         }}
     }
 
-    /// Additive attention, after all steps: ∂W_q += ∂Pᵀ Q over the stacked steps' queries Q and
-    /// projected-query gradients ∂P, and ∂v += the summed per-row gradients.
-    func finishBackward(queries: Matrix<Scalar>, projectedGradient: Matrix<Scalar>?, vectorGradientRows: Matrix<Scalar>?) {
-        if let query, let projectedGradient { query.weight.gradient.addProduct(projectedGradient, queries, transposeA: true) }
-        if let vector, let vectorGradientRows { vector.gradient.addColumnSums(of: vectorGradientRows) }
+    /// Additive attention, after all steps: ∂W_q += ∂Pᵀ Q over the N stacked steps' queries Q (N, Hd)
+    /// and projected-query gradients ∂P (N, A), and ∂v += the column sums of the per-row gradients
+    /// (B, A).
+    func finishBackward(queries: UnsafePointer<Scalar>, projectedGradient: UnsafePointer<Scalar>,
+                        vectorGradientRows: UnsafePointer<Scalar>, rows N: Int, batch B: Int) {
+        guard let query, let vector else { return }
+        let (A, Hd) = (query.outputSize, querySize)
+        query.weight.gradient.storage.withUnsafeMutableBufferPointer { dW in
+            Scalar.gemm(transposeA: true, transposeB: false, m: A, n: Hd, k: N, alpha: 1,
+                        a: projectedGradient, lda: A, b: queries, ldb: Hd, beta: 1, c: dW.baseAddress!, ldc: Hd)
+        }
+        vector.gradient.storage.withUnsafeMutableBufferPointer { dv in
+            for r in 0..<B { for j in 0..<A { dv[j] += vectorGradientRows[r * A + j] } }
+        }
     }
 
     /// ∂q = ∂P W_q for additive attention's projected-query gradient ∂P (B, A), added into `into` (B, Hd; rows `ld` apart).

@@ -24,7 +24,9 @@ import Tensor
 ///
 ///     xp_t = E[y_{t-1}] W_eᵀ + b_ih + c_t W_cᵀ        hp_t = h_{t-1} W_hhᵀ + b_hh
 ///
-/// The products of each step, and at inference the output layer's, run on weights packed once
+/// The cell's step and its weight gradients are `RecurrentStep`'s, the kernel `Recurrent` runs too;
+/// the decoder's own part is the attention around it. The products of each step, and at inference
+/// the output layer's, run on weights packed once
 /// (`PackedWeights`): once per `forward` for training; for inference, once and then kept across
 /// calls of `step` until a weight changes (`dnnl_sgemm` would repack the V × (Hd + Dm) output layer
 /// at every step).
@@ -36,12 +38,8 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
     public let cell: CellKind
     public let embedding: Embedding<Scalar>
     public let attention: Attention<Scalar>
-    /// (G·Hd, E + Dm)
-    public let weightIH: Parameter<Scalar>
-    /// (G·Hd, Hd)
-    public let weightHH: Parameter<Scalar>
-    public let biasIH: Parameter<Scalar>
-    public let biasHH: Parameter<Scalar>
+    /// The cell's weights, W_ih (G·Hd, E + Dm) = [W_e | W_c], W_hh (G·Hd, Hd), b_ih, b_hh, and its step.
+    public let step: RecurrentStep<Scalar>
     /// The output layer; with tied embeddings its weight is the embedding table itself.
     public let output: Linear<Scalar>
     /// Tied embeddings only: o_t (Hd + Dm) → E, the output layer's input.
@@ -57,8 +55,7 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
     public var embeddingDimension: Int { embedding.dimension }
     public var vocabularySize: Int { embedding.vocabularySize }
     /// Width of a state row, S·Hd.
-    public var stateWidth: Int { cell.stateVectors * hiddenSize }
-    var gateWidth: Int { cell.gateCount * hiddenSize }
+    public var stateWidth: Int { step.stateWidth }
     var outputWidth: Int { hiddenSize + memorySize }
 
     public init(
@@ -73,15 +70,8 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
                               frozen: false, name: prefix + "embedding.weight", generator: &generator)
         attention = Attention(score: score, querySize: hiddenSize, memorySize: memorySize,
                               attentionSize: attentionSize, prefix: prefix + "attention.", generator: &generator)
-        let gates = cell.gateCount * hiddenSize, bound = 1 / Double(hiddenSize).squareRoot()
-        func make(_ name: String, _ rows: Int, _ cols: Int, vector: Bool) -> Parameter<Scalar> {
-            Parameter(name: prefix + "cell." + name, value: .uniform(rows: rows, cols: cols, bound: bound, using: &generator),
-                      shape: vector ? [cols] : nil)
-        }
-        weightIH = make("weight_ih", gates, embeddingDimension + memorySize, vector: false)
-        weightHH = make("weight_hh", gates, hiddenSize, vector: false)
-        biasIH = make("bias_ih", 1, gates, vector: true)
-        biasHH = make("bias_hh", 1, gates, vector: true)
+        step = RecurrentStep(kind: cell, inputSize: embeddingDimension + memorySize, hiddenSize: hiddenSize,
+                             name: { prefix + "cell." + $0 }, generator: &generator)
         if tieEmbeddings {
             projection = Linear(inputSize: hiddenSize + memorySize, outputSize: embeddingDimension,
                                 prefix: prefix + "projection.", generator: &generator)
@@ -98,7 +88,7 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
         self.generator = generator.split()
         // Tied: the shared table is listed once, as the embedding's.
         let outputParameters = projection == nil ? output.parameters : projection!.parameters + [output.bias!]
-        parameters = embedding.parameters + [weightIH, weightHH, biasIH, biasHH] + attention.parameters + outputParameters
+        parameters = embedding.parameters + step.parameters + attention.parameters + outputParameters
     }
 
     /// The exact position of the dropout generator, for checkpoints.
@@ -107,32 +97,43 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
         set { generator = newValue }
     }
 
-    /// The buffers of T steps over a batch of B: what forward writes and backward reads.
-    struct Steps {
+    /// The buffers of T steps over a batch of B, in one workspace: what forward writes and backward
+    /// reads.
+    final class Steps {
         let batch: Int
         let count: Int
-        var states: Matrix<Scalar>        // ((T+1)·B, S·Hd); rows 0..<B hold s_0
-        var xp: Matrix<Scalar>            // (T·B, G·Hd)
-        var hp: Matrix<Scalar>            // (T·B, G·Hd)
-        var cellCache: Matrix<Scalar>     // (T·B, C·Hd)
-        var queries: Matrix<Scalar>       // (T·B, Hd): h_{t-1}
-        var projected: Matrix<Scalar>     // (T·B, A): W_q h_{t-1}; (0, 0) unless additive
-        var weights: Matrix<Scalar>       // (T·B, S_src)
-        var outputs: Matrix<Scalar>       // (T·B, Hd + Dm): [h_t ; c_t]
+        let buffers: Workspace<Scalar>
+        /// ((T+1)·B, S·Hd); rows 0..<B hold s_0
+        var states: UnsafeMutablePointer<Scalar> { buffers[0] }
+        /// (T·B, G·Hd) each: the cell's input projections (word and context parts) and hp_t
+        var xp: UnsafeMutablePointer<Scalar> { buffers[1] }
+        var hp: UnsafeMutablePointer<Scalar> { buffers[2] }
+        /// (T·B, cacheWidth)
+        var cellCache: UnsafeMutablePointer<Scalar> { buffers[3] }
+        /// (T·B, Hd): h_{t-1}
+        var queries: UnsafeMutablePointer<Scalar> { buffers[4] }
+        /// (T·B, S_src): the attention weights
+        var weights: UnsafeMutablePointer<Scalar> { buffers[5] }
+        /// (B, Dm): c_t of the current step
+        var context: UnsafeMutablePointer<Scalar> { buffers[6] }
+        /// (T·B, A): W_q h_{t-1}; additive attention only
+        let projected: UnsafeMutablePointer<Scalar>?
+        /// A, the width of `projected`; 0 unless additive
+        let projectedWidth: Int
+        /// (T·B, Hd + Dm): o_t = [h_t ; c_t], the output layer's input
+        var outputs: Matrix<Scalar>
 
         init(decoder: AttentionDecoder, batch B: Int, steps T: Int, sourceSteps: Int, initialState: Matrix<Scalar>) {
             precondition(initialState.rows == B && initialState.cols == decoder.stateWidth,
                          "initial state (\(initialState.rows), \(initialState.cols)), expected (\(B), \(decoder.stateWidth))")
+            let step = decoder.step
             (batch, count) = (B, T)
-            states = Matrix(uninitializedRows: (T + 1) * B, cols: decoder.stateWidth)
-            states.storage.replaceSubrange(0..<initialState.count, with: initialState.storage)
-            xp = Matrix(uninitializedRows: T * B, cols: decoder.gateWidth)
-            hp = Matrix(uninitializedRows: T * B, cols: decoder.gateWidth)
-            cellCache = Matrix(uninitializedRows: T * B, cols: decoder.cell.cacheCount * decoder.hiddenSize)
-            queries = Matrix(uninitializedRows: T * B, cols: decoder.hiddenSize)
-            projected = decoder.attention.score == .additive
-                ? Matrix(uninitializedRows: T * B, cols: decoder.attention.key!.outputSize) : Matrix(rows: 0, cols: 0)
-            weights = Matrix(uninitializedRows: T * B, cols: sourceSteps)
+            projectedWidth = decoder.attention.score == .additive ? decoder.attention.key!.outputSize : 0
+            buffers = Workspace([(T + 1) * B * step.stateWidth, T * B * step.gateWidth, T * B * step.gateWidth,
+                                 T * B * step.cacheWidth, T * B * decoder.hiddenSize, T * B * sourceSteps,
+                                 B * decoder.memorySize, T * B * projectedWidth])
+            projected = projectedWidth > 0 ? buffers[7] : nil
+            buffers[0].update(from: initialState.storage, count: initialState.count)
             outputs = Matrix(uninitializedRows: T * B, cols: decoder.outputWidth)
         }
     }
@@ -147,100 +148,74 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
         let output: PackedWeights<Scalar>?
 
         init(_ decoder: AttentionDecoder, output: Bool) {
-            let (E, inputs) = (decoder.embeddingDimension, decoder.weightIH.value)
+            let (E, inputs) = (decoder.embeddingDimension, decoder.step.weightIH.value)
             query = decoder.attention.query.map { PackedWeights($0.weight.value) }
             word = PackedWeights(inputs, columns: 0..<E)
             context = PackedWeights(inputs, columns: E..<inputs.cols)
-            hidden = PackedWeights(decoder.weightHH.value)
+            hidden = decoder.step.hiddenProduct()
             self.output = output ? PackedWeights(decoder.output.weight.value) : nil
         }
 
         /// Whether every weight is still the one packed.
         func isCurrent(for decoder: AttentionDecoder) -> Bool {
-            let inputs = decoder.weightIH.value
+            let inputs = decoder.step.weightIH.value
             return word.isSnapshot(of: inputs) && context.isSnapshot(of: inputs)
-                && hidden.isSnapshot(of: decoder.weightHH.value)
+                && hidden.isSnapshot(of: decoder.step.weightHH.value)
                 && (query.map { $0.isSnapshot(of: decoder.attention.query!.weight.value) } ?? true)
                 && (output.map { $0.isSnapshot(of: decoder.output.weight.value) } ?? true)
         }
     }
 
-    /// The word part of the cell's input projection for every step: E[y] W_eᵀ + b_ih, (N, G·Hd).
-    func wordProjection(_ words: Matrix<Scalar>, products: StepProducts) -> Matrix<Scalar> {
-        let (N, E, GH) = (words.rows, embeddingDimension, gateWidth)
-        var xp = Matrix<Scalar>(uninitializedRows: N, cols: GH)
-        for n in 0..<N { xp.storage.replaceSubrange((n * GH)..<((n + 1) * GH), with: biasIH.value.storage) }
+    /// The word part of the cell's input projection for every step: xp = E[y] W_eᵀ + b_ih, (N, G·Hd).
+    func setWordProjection(_ words: Matrix<Scalar>, products: StepProducts, into xp: UnsafeMutablePointer<Scalar>) {
+        let (N, E, GH) = (words.rows, embeddingDimension, step.gateWidth)
+        let bias = step.biasIH.value.storage
+        for n in 0..<N { (xp + n * GH).update(from: bias, count: GH) }
         words.storage.withUnsafeBufferPointer { x in
-            xp.storage.withUnsafeMutableBufferPointer { out in
-                products.word.product(x.baseAddress!, rows: N, ldx: E, into: out.baseAddress!, ldy: GH, accumulate: true)
-            }
+            products.word.product(x.baseAddress!, rows: N, ldx: E, into: xp, ldy: GH, accumulate: true)
         }
-        return xp
     }
 
-    /// Runs step t of `steps`, whose `xp` rows of step t already hold the word projection.
-    func runStep(_ t: Int, _ steps: inout Steps, memory: Attention<Scalar>.Memory, products: StepProducts) {
-        let (B, H, SH, GH, Dm) = (steps.batch, hiddenSize, stateWidth, gateWidth, memorySize)
-        let S = memory.steps, rowsPerThread = Swift.max(1, 4096 / Swift.max(S * memory.keys.cols, GH))
+    /// Steps `range` of `steps` with the concrete cell, whose `xp` rows already hold the word projection.
+    struct RunSteps: CellBody {
+        let decoder: AttentionDecoder, steps: Steps, range: Range<Int>
+        let memory: Attention<Scalar>.Memory, products: StepProducts
+
+        func callAsFunction<Cell: RecurrentCell>(_ cell: Cell) {
+            for t in range { decoder.runStep(cell, t, steps, memory: memory, products: products) }
+        }
+    }
+
+    /// Step t: attention with h_{t-1}, xp_t += c_t W_cᵀ, then the cell's step; o_t = [h_t ; c_t].
+    func runStep<Cell: RecurrentCell>(_ cell: Cell, _ t: Int, _ steps: Steps, memory: Attention<Scalar>.Memory,
+                                      products: StepProducts) {
+        let (B, H, SH, GH, Dm, OW) = (steps.batch, hiddenSize, stateWidth, step.gateWidth, memorySize, outputWidth)
+        let (S, A) = (memory.steps, steps.projectedWidth)
+        let rowsPerThread = Swift.max(1, 4096 / Swift.max(S * memory.keys.cols, GH))
         precondition(memory.batch == B, "memory of \(memory.batch) sentences for a batch of \(B)")
-        let cell = self.cell, attention = self.attention
-        // Queries h_{t-1} (B, Hd), contiguous.
-        steps.states.storage.withUnsafeBufferPointer { states in
-            steps.queries.storage.withUnsafeMutableBufferPointer { queries in
-                for b in 0..<B {
-                    (queries.baseAddress! + (t * B + b) * H).update(from: states.baseAddress! + (t * B + b) * SH, count: H)
-                }
-            }
+        let previous = steps.states + t * B * SH, next = previous + B * SH
+        let queries = steps.queries + t * B * H   // h_{t-1}, contiguous
+        for b in 0..<B { (queries + b * H).update(from: previous + b * SH, count: H) }
+        let projected = steps.projected.map { $0 + t * B * A }
+        if let query = products.query, let projected {   // W_q h_{t-1}
+            query.product(queries, rows: B, ldx: H, into: projected, ldy: A, accumulate: false)
         }
-        if let query = products.query {   // W_q h_{t-1}
-            let A = steps.projected.cols
-            steps.queries.storage.withUnsafeBufferPointer { q in
-                steps.projected.storage.withUnsafeMutableBufferPointer { p in
-                    query.product(q.baseAddress! + t * B * H, rows: B, ldx: H, into: p.baseAddress! + t * B * A, ldy: A,
-                                  accumulate: false)
-                }
-            }
+        let (weights, context, xp) = (steps.weights + t * B * S, steps.context, steps.xp + t * B * GH)
+        let attention = self.attention
+        Parallel.forEachChunk(B, minimumPerThread: rowsPerThread) { rows in
+            attention.forward(queries: queries, projected: projected, memory: memory,
+                              weights: weights, contexts: context, rows: rows)
         }
-        let OW = outputWidth
-        steps.queries.storage.withUnsafeBufferPointer { queryBuffer in
-        steps.projected.storage.withUnsafeBufferPointer { projectedBuffer in
-        steps.weights.storage.withUnsafeMutableBufferPointer { weightBuffer in
+        products.context.product(context, rows: B, ldx: Dm, into: xp, ldy: GH, accumulate: true)   // xp_t += c_t W_cᵀ
+        step.forward(cell, xp: xp, hp: steps.hp + t * B * GH, previous: previous, next: next,
+                     cache: steps.cellCache + t * B * step.cacheWidth, batch: B, hiddenProduct: products.hidden)
         steps.outputs.storage.withUnsafeMutableBufferPointer { outputBuffer in
-        steps.xp.storage.withUnsafeMutableBufferPointer { xpBuffer in
-        steps.hp.storage.withUnsafeMutableBufferPointer { hpBuffer in
-        steps.states.storage.withUnsafeMutableBufferPointer { stateBuffer in
-        steps.cellCache.storage.withUnsafeMutableBufferPointer { cacheBuffer in
-            let queries = queryBuffer.baseAddress! + t * B * H
-            let projected = projectedBuffer.isEmpty ? nil : projectedBuffer.baseAddress! + t * B * steps.projected.cols
-            let weights = weightBuffer.baseAddress! + t * B * S
             let outputs = outputBuffer.baseAddress! + t * B * OW
-            let contexts = outputs + H   // c_t lands in the right part of o_t (rows OW apart)
-            let xp = xpBuffer.baseAddress! + t * B * GH, hp = hpBuffer.baseAddress! + t * B * GH
-            let previous = stateBuffer.baseAddress! + t * B * SH, next = previous + B * SH
-            let cacheWidth = steps.cellCache.cols, cellCache = cacheBuffer.baseAddress! + t * B * cacheWidth
-            // Attention writes c_t into a contiguous scratch first, then o_t's right part.
-            var context = [Scalar](repeating: 0, count: B * Dm)
-            context.withUnsafeMutableBufferPointer { c in
-                let c = c.baseAddress!
-                Parallel.forEachChunk(B, minimumPerThread: rowsPerThread) { rows in
-                    attention.forward(queries: queries, projected: projected, memory: memory,
-                                      weights: weights, contexts: c, rows: rows)
-                }
-                // xp_t += c_t W_cᵀ
-                products.context.product(c, rows: B, ldx: Dm, into: xp, ldy: GH, accumulate: true)
-                for b in 0..<B { (contexts + b * OW).update(from: c + b * Dm, count: Dm) }
+            for b in 0..<B {
+                (outputs + b * OW).update(from: next + b * SH, count: H)
+                (outputs + b * OW + H).update(from: context + b * Dm, count: Dm)
             }
-            // hp_t = b_hh + h_{t-1} W_hhᵀ
-            for b in 0..<B { (hp + b * GH).update(from: biasHH.value.storage, count: GH) }
-            products.hidden.product(previous, rows: B, ldx: SH, into: hp, ldy: GH, accumulate: true)
-            Parallel.forEachChunk(B, minimumPerThread: Swift.max(1, 8192 / GH)) { rows in
-                let first = rows.lowerBound
-                cell.forward(xp: xp + first * GH, hp: hp + first * GH, previous: previous + first * SH,
-                             state: next + first * SH, cache: cellCache + first * cacheWidth,
-                             batch: rows.count, hidden: H)
-            }
-            for b in 0..<B { (outputs + b * OW).update(from: next + b * SH, count: H) }
-        }}}}}}}}
+        }
     }
 
     /// What forward keeps for backward.
@@ -266,10 +241,10 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
         precondition(B > 0 && inputs.count % B == 0, "\(inputs.count) inputs for a batch of \(B)")
         let T = inputs.count / B
         let (words, wordMask) = dropout.forward(embedding.forward(inputs), training: training, generator: &generator)
-        var steps = Steps(decoder: self, batch: B, steps: T, sourceSteps: memory.steps, initialState: initialState)
+        let steps = Steps(decoder: self, batch: B, steps: T, sourceSteps: memory.steps, initialState: initialState)
         let products = StepProducts(self, output: false)
-        steps.xp = wordProjection(words, products: products)
-        for t in 0..<T { runStep(t, &steps, memory: memory, products: products) }
+        setWordProjection(words, products: products, into: steps.xp)
+        cell.withCell(RunSteps(decoder: self, steps: steps, range: 0..<T, memory: memory, products: products))
         let (outputs, outputMask) = dropout.forward(steps.outputs, training: training, generator: &generator)
         let projected = projection?.forward(outputs)
         let logits = output.forward(projected ?? outputs)
@@ -283,23 +258,52 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
         words: [Int], states: Matrix<Scalar>, memory: Attention<Scalar>.Memory
     ) -> (logits: Matrix<Scalar>, states: Matrix<Scalar>, weights: Matrix<Scalar>) {
         let products = inferenceProducts.value(isCurrent: { $0.isCurrent(for: self) }) { StepProducts(self, output: true) }
-        let (B, V) = (words.count, output.outputSize)
-        var steps = Steps(decoder: self, batch: B, steps: 1, sourceSteps: memory.steps, initialState: states)
-        steps.xp = wordProjection(embedding.forward(words), products: products)
-        runStep(0, &steps, memory: memory, products: products)
+        let (B, V, SH, S) = (words.count, output.outputSize, stateWidth, memory.steps)
+        let steps = Steps(decoder: self, batch: B, steps: 1, sourceSteps: S, initialState: states)
+        setWordProjection(embedding.forward(words), products: products, into: steps.xp)
+        cell.withCell(RunSteps(decoder: self, steps: steps, range: 0..<1, memory: memory, products: products))
         // z = o W_outᵀ + b_out
         var logits = Matrix<Scalar>(uninitializedRows: B, cols: V)
+        let input = projection?.forward(steps.outputs) ?? steps.outputs
         logits.storage.withUnsafeMutableBufferPointer { z in
             if let bias = output.bias {
                 for b in 0..<B { (z.baseAddress! + b * V).update(from: bias.value.storage, count: V) }
             }
-            let input = projection?.forward(steps.outputs) ?? steps.outputs
             input.storage.withUnsafeBufferPointer { o in
                 products.output!.product(o.baseAddress!, rows: B, ldx: input.cols, into: z.baseAddress!, ldy: V,
                                          accumulate: output.bias != nil)
             }
         }
-        return (logits, steps.states.rows(B..<(2 * B)), steps.weights)
+        let newStates = Array(UnsafeBufferPointer(start: steps.states + B * SH, count: B * SH))
+        let weights = Array(UnsafeBufferPointer(start: steps.weights, count: B * S))
+        return (logits, Matrix(rows: B, cols: SH, storage: newStates), Matrix(rows: B, cols: S, storage: weights))
+    }
+
+    /// The gradient buffers of a backward pass over N = T·B rows, in one workspace.
+    struct Gradients {
+        let buffers: Workspace<Scalar>
+        /// ∂XP, ∂HP (N, G·Hd), every step writing its rows
+        var xp: UnsafeMutablePointer<Scalar> { buffers[0] }
+        var hp: UnsafeMutablePointer<Scalar> { buffers[1] }
+        /// (B, S·Hd): ∂s_t, and two buffers for the carried ∂L/∂s that trade places each step
+        var step: UnsafeMutablePointer<Scalar> { buffers[2] }
+        var carried: UnsafeMutablePointer<Scalar> { buffers[3] }
+        var previous: UnsafeMutablePointer<Scalar> { buffers[4] }
+        /// (B, Dm) ∂c_t, (B, Hd) ∂q_t, (B, S_src) the attention's scratch
+        var context: UnsafeMutablePointer<Scalar> { buffers[5] }
+        var query: UnsafeMutablePointer<Scalar> { buffers[6] }
+        var scratch: UnsafeMutablePointer<Scalar> { buffers[7] }
+        /// Additive attention: ∂(W_q h_{t-1}) (N, A) and ∂v per batch row (B, A), both summed into
+        let projected: UnsafeMutablePointer<Scalar>?
+        let vectorRows: UnsafeMutablePointer<Scalar>?
+
+        init(_ decoder: AttentionDecoder, steps: Steps, sourceSteps S: Int) {
+            let (B, N, A, step) = (steps.batch, steps.count * steps.batch, steps.projectedWidth, decoder.step)
+            buffers = Workspace([N * step.gateWidth, N * step.gateWidth, B * step.stateWidth, B * step.stateWidth,
+                                 B * step.stateWidth, B * decoder.memorySize, B * decoder.hiddenSize,
+                                 B * Swift.max(S, 1), N * A, B * A], zeroed: [3, 7, 8, 9])
+            (projected, vectorRows) = A > 0 ? (buffers[8], buffers[9]) : (nil, nil)
+        }
     }
 
     /// Backpropagates ∂logits (T·B, V). Adds into the parameters' gradients; returns ∂L/∂initial
@@ -307,149 +311,104 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
     public func backward(
         logitsGradient: Matrix<Scalar>, cache: Cache
     ) -> (initialStateGradient: Matrix<Scalar>, memoryGradient: Matrix<Scalar>) {
-        let steps = cache.steps, memory = cache.memory
-        let (B, T, H, SH, GH, Dm, E) = (steps.batch, steps.count, hiddenSize, stateWidth, gateWidth, memorySize, embeddingDimension)
-        let S = memory.steps, OW = outputWidth, A = memory.keys.cols
+        let (steps, memory) = (cache.steps, cache.memory)
+        let (B, N, H, E, Dm, OW, S) = (steps.batch, steps.count * steps.batch, hiddenSize, embeddingDimension,
+                                       memorySize, outputWidth, memory.steps)
         var outputGradient = output.backward(outputGradient: logitsGradient, input: cache.projected ?? cache.outputs)
         if let projection { outputGradient = projection.backward(outputGradient: outputGradient, input: cache.outputs) }
         outputGradient = dropout.backward(outputGradient, mask: cache.outputMask)   // (T·B, Hd + Dm)
-        var xpGradient = Matrix<Scalar>(uninitializedRows: T * B, cols: GH)
-        var hpGradient = Matrix<Scalar>(uninitializedRows: T * B, cols: GH)
-        var keysGradient = Matrix<Scalar>(rows: S * B, cols: A)
+        let gradients = Gradients(self, steps: steps, sourceSteps: S)
+        var keysGradient = Matrix<Scalar>(rows: S * B, cols: memory.keys.cols)
         var valuesGradient = Matrix<Scalar>(rows: S * B, cols: Dm)
-        let additive = steps.projected.count > 0
-        // (0, 0) unless additive
-        var projectedGradient = Matrix<Scalar>(rows: additive ? T * B : 0, cols: additive ? A : 0)
-        var vectorGradientRows = Matrix<Scalar>(rows: additive ? B : 0, cols: additive ? A : 0)
-        var carry = Matrix<Scalar>(rows: B, cols: SH)      // ∂L/∂s_t from later steps
-        var previousGradient = Matrix<Scalar>(rows: B, cols: SH)
-        var stepGradient = Matrix<Scalar>(rows: B, cols: SH)
-        var contextGradient = Matrix<Scalar>(rows: B, cols: Dm)
-        var scratch = Matrix<Scalar>(rows: B, cols: Swift.max(S, 1))
-        var queryGradient = Matrix<Scalar>(rows: B, cols: H)
-        let cell = self.cell, attention = self.attention
-        let rowsPerThread = Swift.max(1, 4096 / Swift.max(S * A, GH))
+        let initialStateGradient = keysGradient.storage.withUnsafeMutableBufferPointer { dKeys in
+            valuesGradient.storage.withUnsafeMutableBufferPointer { dValues in
+                cell.withCell(BackwardSteps(decoder: self, steps: steps, memory: memory, outputGradient: outputGradient,
+                                            gradients: gradients, keys: dKeys.baseAddress!, values: dValues.baseAddress!))
+            }
+        }
 
-        for t in stride(from: T - 1, through: 0, by: -1) {
-            outputGradient.storage.withUnsafeBufferPointer { dOutputBuffer in
-            steps.states.storage.withUnsafeBufferPointer { stateBuffer in
-            steps.cellCache.storage.withUnsafeBufferPointer { cacheBuffer in
-            steps.hp.storage.withUnsafeBufferPointer { hpBuffer in
-            steps.queries.storage.withUnsafeBufferPointer { queryBuffer in
-            steps.weights.storage.withUnsafeBufferPointer { weightBuffer in
-            steps.projected.storage.withUnsafeBufferPointer { projectedBuffer in
-            projectedGradient.storage.withUnsafeMutableBufferPointer { dProjectedBuffer in
-            vectorGradientRows.storage.withUnsafeMutableBufferPointer { dVectorBuffer in
-            xpGradient.storage.withUnsafeMutableBufferPointer { dxpBuffer in
-            hpGradient.storage.withUnsafeMutableBufferPointer { dhpBuffer in
-            carry.storage.withUnsafeBufferPointer { carryBuffer in
-            stepGradient.storage.withUnsafeMutableBufferPointer { dStepBuffer in
-            previousGradient.storage.withUnsafeMutableBufferPointer { dPreviousBuffer in
-            contextGradient.storage.withUnsafeMutableBufferPointer { dContextBuffer in
-            queryGradient.storage.withUnsafeMutableBufferPointer { dQueryBuffer in
-            keysGradient.storage.withUnsafeMutableBufferPointer { dKeysBuffer in
-            valuesGradient.storage.withUnsafeMutableBufferPointer { dValuesBuffer in
-            scratch.storage.withUnsafeMutableBufferPointer { scratchBuffer in
-            weightIH.value.storage.withUnsafeBufferPointer { wih in
-            weightHH.value.storage.withUnsafeBufferPointer { whh in
-                let dOutputs = dOutputBuffer.baseAddress! + t * B * OW
-                let dStep = dStepBuffer.baseAddress!, dPrevious = dPreviousBuffer.baseAddress!
-                // ∂s_t = carried + ∂h_t from o_t
-                for b in 0..<B {
-                    let row = dStep + b * SH
-                    row.update(from: carryBuffer.baseAddress! + b * SH, count: SH)
-                    let dh = dOutputs + b * OW
-                    for j in 0..<H { row[j] += dh[j] }
-                }
-                let previous = stateBuffer.baseAddress! + t * B * SH
-                let cacheWidth = steps.cellCache.cols, cellCache = cacheBuffer.baseAddress! + t * B * cacheWidth
-                let hp = hpBuffer.baseAddress! + t * B * GH
-                let dxp = dxpBuffer.baseAddress! + t * B * GH, dhp = dhpBuffer.baseAddress! + t * B * GH
-                Parallel.forEachChunk(B, minimumPerThread: Swift.max(1, 8192 / GH)) { rows in
-                    let first = rows.lowerBound
-                    cell.backward(stateGradient: dStep + first * SH, cache: cellCache + first * cacheWidth,
-                                  previous: previous + first * SH, state: previous + (B + first) * SH,
-                                  hp: hp + first * GH, xpGradient: dxp + first * GH, hpGradient: dhp + first * GH,
-                                  previousGradient: dPrevious + first * SH, batch: rows.count, hidden: H)
-                }
-                // ∂h_{t-1} += ∂hp_t W_hh
-                Scalar.gemm(transposeA: false, transposeB: false, m: B, n: H, k: GH, alpha: 1,
-                            a: dhp, lda: GH, b: whh.baseAddress!, ldb: H, beta: 1, c: dPrevious, ldc: SH)
+        // Weight gradients over all steps at once: ∂W_e += ∂XPᵀ X_words, ∂W_c += ∂XPᵀ C (the contexts
+        // being the right part of the undropped o_t rows), ∂W_hh, the biases.
+        cache.words.storage.withUnsafeBufferPointer { words in
+            step.addInputWeightGradient(xpGradient: gradients.xp, input: words.baseAddress!, stride: E,
+                                        columns: 0..<E, rows: N)
+        }
+        steps.outputs.storage.withUnsafeBufferPointer { outputs in
+            step.addInputWeightGradient(xpGradient: gradients.xp, input: outputs.baseAddress! + H, stride: OW,
+                                        columns: E..<(E + Dm), rows: N)
+        }
+        step.addWeightGradients(xpGradient: gradients.xp, hpGradient: gradients.hp, states: steps.states, rows: N)
+        if let projected = gradients.projected, let vectorRows = gradients.vectorRows {
+            attention.finishBackward(queries: steps.queries, projectedGradient: projected,
+                                     vectorGradientRows: vectorRows, rows: N, batch: B)
+        }
+        // ∂words = ∂XP W_e → the target embedding
+        let wordsGradient = step.inputGradient(xpGradient: gradients.xp, columns: 0..<E, rows: N)
+        embedding.backward(outputGradient: dropout.backward(wordsGradient, mask: cache.wordMask), ids: cache.inputs)
+        valuesGradient.add(attention.keysBackward(keysGradient: keysGradient, memory: memory))
+        return (initialStateGradient, valuesGradient)
+    }
+
+    /// The steps of backward, last first, with the concrete cell; returns ∂L/∂s_0 (B, S·Hd).
+    struct BackwardSteps: CellBody {
+        let decoder: AttentionDecoder, steps: Steps, memory: Attention<Scalar>.Memory
+        let outputGradient: Matrix<Scalar>, gradients: Gradients
+        /// ∂k, ∂m (S_src·B, ·), summed into over the steps
+        let keys: UnsafeMutablePointer<Scalar>, values: UnsafeMutablePointer<Scalar>
+
+        func callAsFunction<Cell: RecurrentCell>(_ cell: Cell) -> Matrix<Scalar> {
+            decoder.backwardSteps(cell, self)
+        }
+    }
+
+    /// Step t backward: the cell's step (∂h_t from o_t, the carried ∂s_t), then ∂c_t = ∂c_t from o_t
+    /// + ∂xp_t W_c into the attention, whose query gradient joins ∂h_{t-1}.
+    func backwardSteps<Cell: RecurrentCell>(_ cell: Cell, _ pass: BackwardSteps) -> Matrix<Scalar> {
+        let (steps, memory, g) = (pass.steps, pass.memory, pass.gradients)
+        let (B, T, H, SH, GH, Dm, E) = (steps.batch, steps.count, hiddenSize, stateWidth, step.gateWidth, memorySize,
+                                        embeddingDimension)
+        let (S, A, OW, CW) = (memory.steps, steps.projectedWidth, outputWidth, step.cacheWidth)
+        let rowsPerThread = Swift.max(1, 4096 / Swift.max(S * memory.keys.cols, GH))
+        let hiddenGradientProduct = step.hiddenGradientProduct(batch: B)
+        let attention = self.attention
+        var (carried, previousGradient) = (g.carried, g.previous)
+        pass.outputGradient.storage.withUnsafeBufferPointer { outputGradientBuffer in
+        step.weightIH.value.storage.withUnsafeBufferPointer { wih in
+            for t in stride(from: T - 1, through: 0, by: -1) {
+                let dOutputs = outputGradientBuffer.baseAddress! + t * B * OW
+                let dxp = g.xp + t * B * GH
+                step.backward(cell, outputGradient: dOutputs, outputStride: OW, carried: carried, stateGradient: g.step,
+                              cache: steps.cellCache + t * B * CW, previous: steps.states + t * B * SH,
+                              hp: steps.hp + t * B * GH, xpGradient: dxp, hpGradient: g.hp + t * B * GH,
+                              previousGradient: previousGradient, batch: B, padding: nil,
+                              hiddenGradientProduct: hiddenGradientProduct)
                 // ∂c_t = ∂c_t from o_t + ∂xp_t W_c
-                let dContext = dContextBuffer.baseAddress!
+                let dContext = g.context
                 for b in 0..<B { (dContext + b * Dm).update(from: dOutputs + b * OW + H, count: Dm) }
                 Scalar.gemm(transposeA: false, transposeB: false, m: B, n: Dm, k: GH, alpha: 1,
                             a: dxp, lda: GH, b: wih.baseAddress! + E, ldb: E + Dm, beta: 1, c: dContext, ldc: Dm)
                 // Attention backward; the query was h_{t-1}.
-                let dQuery = dQueryBuffer.baseAddress!
+                let dQuery = g.query
                 dQuery.update(repeating: 0, count: B * H)
-                let queries = queryBuffer.baseAddress! + t * B * H
-                let weights = weightBuffer.baseAddress! + t * B * S
-                let projected = additive ? projectedBuffer.baseAddress! + t * B * A : nil
-                let dProjected = additive ? dProjectedBuffer.baseAddress! + t * B * A : nil
-                let dVector = additive ? dVectorBuffer.baseAddress! : nil
+                let (queries, weights) = (steps.queries + t * B * H, steps.weights + t * B * S)
+                let projected = steps.projected.map { $0 + t * B * A }
+                let dProjected = g.projected.map { $0 + t * B * A }
+                let (vectorRows, scratch, keys, values) = (g.vectorRows, g.scratch, pass.keys, pass.values)
                 Parallel.forEachChunk(B, minimumPerThread: rowsPerThread) { rows in
                     attention.backward(
                         contextGradient: dContext, queries: queries, projected: projected, weights: weights,
                         memory: memory, queryGradient: dQuery, projectedGradient: dProjected,
-                        vectorGradientRows: dVector, keysGradient: dKeysBuffer.baseAddress!,
-                        valuesGradient: dValuesBuffer.baseAddress!, scratch: scratchBuffer.baseAddress!, rows: rows)
+                        vectorGradientRows: vectorRows, keysGradient: keys, valuesGradient: values,
+                        scratch: scratch, rows: rows)
                 }
                 if let dProjected {
-                    attention.addQueryGradient(projectedGradient: dProjected, batch: B, into: dPrevious, ld: SH)
+                    attention.addQueryGradient(projectedGradient: dProjected, batch: B, into: previousGradient, ld: SH)
                 } else {
-                    for b in 0..<B { for j in 0..<H { dPrevious[b * SH + j] += dQuery[b * H + j] } }
+                    for b in 0..<B { for j in 0..<H { previousGradient[b * SH + j] += dQuery[b * H + j] } }
                 }
-            }}}}}}}}}}}}}}}}}}}}}
-            swap(&carry, &previousGradient)
-        }
-
-        // Weight gradients over all steps at once.
-        let N = T * B
-        xpGradient.storage.withUnsafeBufferPointer { dxp in
-        weightIH.gradient.storage.withUnsafeMutableBufferPointer { dW in
-            cache.words.storage.withUnsafeBufferPointer { words in
-                // ∂W_e += ∂XPᵀ X_words
-                Scalar.gemm(transposeA: true, transposeB: false, m: GH, n: E, k: N, alpha: 1,
-                            a: dxp.baseAddress!, lda: GH, b: words.baseAddress!, ldb: E,
-                            beta: 1, c: dW.baseAddress!, ldc: E + Dm)
-            }
-            steps.outputs.storage.withUnsafeBufferPointer { outputs in
-                // ∂W_c += ∂XPᵀ C, the contexts being the right part of the (undropped) o_t rows
-                Scalar.gemm(transposeA: true, transposeB: false, m: GH, n: Dm, k: N, alpha: 1,
-                            a: dxp.baseAddress!, lda: GH, b: outputs.baseAddress! + H, ldb: OW,
-                            beta: 1, c: dW.baseAddress! + E, ldc: E + Dm)
+                swap(&carried, &previousGradient)
             }
         }}
-        biasIH.gradient.addColumnSums(of: xpGradient)
-        biasHH.gradient.addColumnSums(of: hpGradient)
-        steps.states.storage.withUnsafeBufferPointer { states in
-            hpGradient.storage.withUnsafeBufferPointer { dhp in
-                weightHH.gradient.storage.withUnsafeMutableBufferPointer { dW in
-                    // ∂W_hh += ∂HPᵀ H_prev, H_prev = h part of s_0…s_{T-1}
-                    Scalar.gemm(transposeA: true, transposeB: false, m: GH, n: H, k: N, alpha: 1,
-                                a: dhp.baseAddress!, lda: GH, b: states.baseAddress!, ldb: SH,
-                                beta: 1, c: dW.baseAddress!, ldc: H)
-                }
-            }
-        }
-        if additive {
-            attention.finishBackward(queries: steps.queries, projectedGradient: projectedGradient,
-                                     vectorGradientRows: vectorGradientRows)
-        }
-        // ∂words = ∂XP W_e → the target embedding
-        var wordsGradient = Matrix<Scalar>(uninitializedRows: N, cols: E)
-        xpGradient.storage.withUnsafeBufferPointer { dxp in
-            weightIH.value.storage.withUnsafeBufferPointer { w in
-                wordsGradient.storage.withUnsafeMutableBufferPointer { dx in
-                    Scalar.gemm(transposeA: false, transposeB: false, m: N, n: E, k: GH, alpha: 1,
-                                a: dxp.baseAddress!, lda: GH, b: w.baseAddress!, ldb: E + Dm,
-                                beta: 0, c: dx.baseAddress!, ldc: E)
-                }
-            }
-        }
-        embedding.backward(outputGradient: dropout.backward(wordsGradient, mask: cache.wordMask), ids: cache.inputs)
-        valuesGradient.add(attention.keysBackward(keysGradient: keysGradient, memory: memory))
-        return (carry, valuesGradient)
+        return Matrix(rows: B, cols: SH, storage: Array(UnsafeBufferPointer(start: carried, count: B * SH)))
     }
 }

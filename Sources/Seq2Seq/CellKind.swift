@@ -5,12 +5,58 @@
 ///     rnn_tanh, rnn_relu:  h' = act(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)     (`VanillaCell`, S = 1)
 ///     lstm:                gates i, f, g, o; state [h | c]                (`LSTMCell`, S = 2)
 ///     gru:                 gates r, z, n; state h                         (`GRUCell`, S = 1)
+///
+/// A new cell is one file (a type conforming to `RecurrentCell`) and one case here, with its line
+/// in `withCell`: everything else (layers, the decoder, files, command-line help, the tests' lists)
+/// reads `allCases` and the cell's static shape.
 public enum CellKind: String, Codable, CaseIterable, Sendable {
     case rnnTanh = "rnn_tanh"
     case rnnRelu = "rnn_relu"
     case lstm
     case gru
 
+    /// Runs `body` with the concrete cell of this kind: the one place a kind becomes a type. Code
+    /// in `body` is generic over the cell, so it runs specialised for it (a call through an
+    /// existential `RecurrentCell` would land in the unspecialised generic body).
+    @inlinable
+    public func withCell<Body: CellBody>(_ body: Body) -> Body.Result {
+        switch self {
+        case .rnnTanh: body(VanillaCell(activation: .tanh))
+        case .rnnRelu: body(VanillaCell(activation: .relu))
+        case .lstm: body(LSTMCell())
+        case .gru: body(GRUCell())
+        }
+    }
+
+    /// The kind of `cell`.
+    public init<Cell: RecurrentCell>(_ cell: Cell) {
+        guard let kind = CellKind(rawValue: cell.kind) else { preconditionFailure("cell kind '\(cell.kind)' not listed in CellKind") }
+        self = kind
+    }
+
+    /// The kinds' names as help texts list them: "rnn_tanh, rnn_relu, lstm or gru".
+    public static var names: String {
+        let names = allCases.map(\.rawValue)
+        return names.dropLast().joined(separator: ", ") + " or " + names.last!
+    }
+
+    /// Gate blocks G in the projections.
+    public var gateCount: Int { withCell(CellShape()).gates }
     /// State vectors S per row: 2 for the LSTM (`[h | c]`), else 1.
-    public var stateVectors: Int { self == .lstm ? 2 : 1 }
+    public var stateVectors: Int { withCell(CellShape()).states }
+    /// Scalars per hidden unit that the cell's forward keeps for backward.
+    public var cacheCount: Int { withCell(CellShape()).cache }
+}
+
+/// Code run with a concrete cell by `CellKind.withCell`: a generic function as a value.
+public protocol CellBody {
+    associatedtype Result
+    func callAsFunction<Cell: RecurrentCell>(_ cell: Cell) -> Result
+}
+
+/// A cell's static shape.
+struct CellShape: CellBody {
+    func callAsFunction<Cell: RecurrentCell>(_ cell: Cell) -> (gates: Int, states: Int, cache: Int) {
+        (Cell.gateCount, Cell.stateVectors, Cell.cacheCount)
+    }
 }

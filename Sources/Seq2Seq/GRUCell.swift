@@ -17,7 +17,7 @@ public struct GRUCell: RecurrentCell {
     public init() {}
 
     public static var gateCount: Int { 3 }
-    public static var stateCount: Int { 1 }
+    public static var stateVectors: Int { 1 }
     public static var cacheCount: Int { 3 }
     public var kind: String { "gru" }
 

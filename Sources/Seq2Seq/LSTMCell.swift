@@ -17,7 +17,7 @@ public struct LSTMCell: RecurrentCell {
     public init() {}
 
     public static var gateCount: Int { 4 }
-    public static var stateCount: Int { 2 }
+    public static var stateVectors: Int { 2 }
     public static var cacheCount: Int { 5 }
     public var kind: String { "lstm" }
 

@@ -13,28 +13,30 @@ import Tensor
 /// of each row is its state after its own last real step (what PyTorch's packed sequences return).
 ///
 /// Backward walks the steps in reverse carrying ∂L/∂s, and then forms the weight gradients with one
-/// product each over all steps: ∂W_ih += ∂XPᵀ X, ∂W_hh += ∂HPᵀ H_prev, and ∂X = ∂XP W_ih.
+/// product each over all steps: ∂W_ih += ∂XPᵀ X, ∂W_hh += ∂HPᵀ H_prev, and ∂X = ∂XP W_ih. The step
+/// itself, and the weight gradients, are `RecurrentStep`'s, the kernel the attention decoder shares.
 public final class Recurrent<Cell: RecurrentCell, Scalar: TensorScalar>: ParameterOwner {
     public let cell: Cell
-    public let inputSize: Int
-    public let hiddenSize: Int
+    /// The weights and the step kernel.
+    public let step: RecurrentStep<Scalar>
+    public var inputSize: Int { step.inputSize }
+    public var hiddenSize: Int { step.hiddenSize }
     /// (G·H, D)
-    public let weightIH: Parameter<Scalar>
+    public var weightIH: Parameter<Scalar> { step.weightIH }
     /// (G·H, H)
-    public let weightHH: Parameter<Scalar>
+    public var weightHH: Parameter<Scalar> { step.weightHH }
     /// (1, G·H) each
-    public let biasIH: Parameter<Scalar>
-    public let biasHH: Parameter<Scalar>
+    public var biasIH: Parameter<Scalar> { step.biasIH }
+    public var biasHH: Parameter<Scalar> { step.biasHH }
 
-    public var parameters: [Parameter<Scalar>] { [weightIH, weightHH, biasIH, biasHH] }
+    public var parameters: [Parameter<Scalar>] { step.parameters }
 
     /// Diagnostics of the last backward pass: ‖∂L/∂h_t‖ (Frobenius norm over the batch) for each
     /// step t = 0…T−1, the total gradient reaching the hidden state at that step. With the loss on
     /// the last step only, it shows how the gradient vanishes or explodes with distance.
     public private(set) var hiddenGradientNorms: [Double] = []
     /// Width of a state row: S·H.
-    public var stateWidth: Int { Cell.stateCount * hiddenSize }
-    var gateWidth: Int { Cell.gateCount * hiddenSize }
+    public var stateWidth: Int { step.stateWidth }
 
     /// Parameters are named `\(prefix)weight_ih\(suffix)` and so on; for PyTorch's names use
     /// suffix `_l0`, `_l0_reverse`, .... Initialisation as PyTorch's: U(−1/√H, 1/√H) everywhere.
@@ -43,28 +45,19 @@ public final class Recurrent<Cell: RecurrentCell, Scalar: TensorScalar>: Paramet
         generator: inout SeededGenerator
     ) {
         self.cell = cell
-        self.inputSize = inputSize
-        self.hiddenSize = hiddenSize
-        let gates = Cell.gateCount * hiddenSize
-        let bound = 1 / Double(hiddenSize).squareRoot()
-        func make(_ kind: String, _ rows: Int, _ cols: Int, vector: Bool) -> Parameter<Scalar> {
-            Parameter(name: "\(prefix)\(kind)\(suffix)",
-                      value: .uniform(rows: rows, cols: cols, bound: bound, using: &generator),
-                      shape: vector ? [cols] : nil)
-        }
-        weightIH = make("weight_ih", gates, inputSize, vector: false)
-        weightHH = make("weight_hh", gates, hiddenSize, vector: false)
-        biasIH = make("bias_ih", 1, gates, vector: true)
-        biasHH = make("bias_hh", 1, gates, vector: true)
+        step = RecurrentStep(kind: CellKind(cell), inputSize: inputSize, hiddenSize: hiddenSize,
+                             name: { prefix + $0 + suffix }, generator: &generator)
     }
 
     /// What forward keeps for backward.
     public struct Cache {
-        let input: Matrix<Scalar>        // (T·B, D)
+        let input: Matrix<Scalar>        // (T·B, D), padded rows zeroed
         let lengths: [Int]               // B
-        let hp: Matrix<Scalar>           // (T·B, G·H)
-        let states: Matrix<Scalar>       // ((T+1)·B, S·H); rows 0..<B hold the initial state
-        let cellCache: Matrix<Scalar>    // (T·B, C·H)
+        /// hp (T·B, G·H), states ((T+1)·B, S·H; rows 0..<B hold s_0), the cell's cache (T·B, cacheWidth)
+        let buffers: Workspace<Scalar>
+        var hp: UnsafeMutablePointer<Scalar> { buffers[0] }
+        var states: UnsafeMutablePointer<Scalar> { buffers[1] }
+        var cellCache: UnsafeMutablePointer<Scalar> { buffers[2] }
         var batch: Int { lengths.count }
         var steps: Int { input.rows / lengths.count }
     }
@@ -75,12 +68,11 @@ public final class Recurrent<Cell: RecurrentCell, Scalar: TensorScalar>: Paramet
     public func forward(
         _ input: Matrix<Scalar>, lengths: [Int], initialState: Matrix<Scalar>? = nil
     ) -> (output: Matrix<Scalar>, finalState: Matrix<Scalar>, cache: Cache) {
-        let B = lengths.count, H = hiddenSize, SH = stateWidth, GH = gateWidth
+        let B = lengths.count, H = hiddenSize, SH = stateWidth, GH = step.gateWidth, CW = step.cacheWidth
         precondition(B > 0 && input.rows % B == 0, "input rows \(input.rows) not a multiple of batch \(B)")
         precondition(input.cols == inputSize, "input width \(input.cols), layer expects \(inputSize)")
         let T = input.rows / B
         precondition(lengths.allSatisfy { $0 >= 0 && $0 <= T }, "lengths \(lengths) outside 0...\(T)")
-        let cellWidth = Cell.cacheCount * H
         // Padded input rows are zeroed once here, so whatever they held (even NaN) reaches neither
         // the projections nor, through ∂W_ih = ∂XPᵀ X, the gradients.
         var input = input
@@ -93,47 +85,24 @@ public final class Recurrent<Cell: RecurrentCell, Scalar: TensorScalar>: Paramet
 
         var xp = Matrix.product(input, weightIH.value, transposeB: true)   // (T·B, G·H)
         xp.addRowVector(biasIH.value)
-        // Buffers every step overwrites completely start uninitialised; only s_0 is set here.
-        var hp = Matrix<Scalar>(uninitializedRows: T * B, cols: GH)
-        var states = Matrix<Scalar>(uninitializedRows: (T + 1) * B, cols: SH)
+        // Every step overwrites its rows completely; only s_0 is set here.
+        let buffers = Workspace<Scalar>([T * B * GH, (T + 1) * B * SH, T * B * CW])
+        let cache = Cache(input: input, lengths: lengths, buffers: buffers)
+        let (hp, states, cellCache) = (cache.hp, cache.states, cache.cellCache)
         if let initialState {
             precondition(initialState.rows == B && initialState.cols == SH, "initial state shape")
-            states.storage.replaceSubrange(0..<(B * SH), with: initialState.storage)
+            states.update(from: initialState.storage, count: B * SH)
         } else {
-            states.storage.withUnsafeMutableBufferPointer { $0.baseAddress!.update(repeating: 0, count: B * SH) }
+            states.update(repeating: 0, count: B * SH)
         }
-        let cacheWidth = Swift.max(cellWidth, 1)
-        var cellCache = Matrix<Scalar>(uninitializedRows: T * B, cols: cacheWidth)
         var output = Matrix<Scalar>(rows: T * B, cols: H)
-        let biasHH = self.biasHH.value.storage
-        let cell = self.cell
-        let rowsPerThread = Swift.max(1, 8192 / GH)
-
+        let hiddenProduct = step.hiddenProduct()   // W_hh packed once for all T steps
         xp.storage.withUnsafeBufferPointer { xpBuffer in
-        hp.storage.withUnsafeMutableBufferPointer { hpBuffer in
-        states.storage.withUnsafeMutableBufferPointer { stateBuffer in
-        cellCache.storage.withUnsafeMutableBufferPointer { cacheBuffer in
         output.storage.withUnsafeMutableBufferPointer { outputBuffer in
-        // hp_t (B, G·H) += h_{t-1} (B, H; rows S·H apart) · W_hhᵀ, W_hh packed once for all T steps.
-        let stepProduct = weightHH.value.storage.withUnsafeBufferPointer {
-            RepeatedProduct(m: B, k: H, n: GH, lda: SH, ldc: GH, accumulate: true,
-                            weights: $0.baseAddress!, transposed: true)
-        }
-        do {
-            let xpBase = xpBuffer.baseAddress!, hpBase = hpBuffer.baseAddress!
-            let stateBase = stateBuffer.baseAddress!, cacheBase = cacheBuffer.baseAddress!
             for t in 0..<T {
-                let xpStep = xpBase + t * B * GH, hpStep = hpBase + t * B * GH
-                let cacheStep = cacheBase + t * B * cacheWidth
-                for b in 0..<B { (hpStep + b * GH).update(from: biasHH, count: GH) }
-                let previous = stateBase + t * B * SH, next = previous + B * SH
-                stepProduct(previous, into: hpStep)   // hp_t += h_{t-1} W_hhᵀ
-                Parallel.forEachChunk(B, minimumPerThread: rowsPerThread) { rows in
-                    let first = rows.lowerBound
-                    cell.forward(xp: xpStep + first * GH, hp: hpStep + first * GH,
-                                 previous: previous + first * SH, state: next + first * SH,
-                                 cache: cacheStep + first * cacheWidth, batch: rows.count, hidden: H)
-                }
+                let previous = states + t * B * SH, next = previous + B * SH
+                step.forward(cell, xp: xpBuffer.baseAddress! + t * B * GH, hp: hp + t * B * GH, previous: previous,
+                             next: next, cache: cellCache + t * B * CW, batch: B, hiddenProduct: hiddenProduct)
                 let outputStep = outputBuffer.baseAddress! + t * B * H
                 for b in 0..<B {
                     if t < lengths[b] {
@@ -143,11 +112,9 @@ public final class Recurrent<Cell: RecurrentCell, Scalar: TensorScalar>: Paramet
                     }
                 }
             }
-        }}}}}}
-
-        let finalState = states.rows((T * B)..<((T + 1) * B))
-        return (output, finalState,
-                Cache(input: input, lengths: lengths, hp: hp, states: states, cellCache: cellCache))
+        }}
+        let finalState = Matrix(rows: B, cols: SH, storage: Array(UnsafeBufferPointer(start: states + T * B * SH, count: B * SH)))
+        return (output, finalState, cache)
     }
 
     /// Backpropagates `outputGradient` (T·B, H) and `finalStateGradient` (B, S·H, optional) through
@@ -156,101 +123,42 @@ public final class Recurrent<Cell: RecurrentCell, Scalar: TensorScalar>: Paramet
     public func backward(
         outputGradient: Matrix<Scalar>, finalStateGradient: Matrix<Scalar>? = nil, cache: Cache
     ) -> (inputGradient: Matrix<Scalar>, initialStateGradient: Matrix<Scalar>) {
-        let B = cache.batch, T = cache.steps, H = hiddenSize, SH = stateWidth, GH = gateWidth
+        let B = cache.batch, T = cache.steps, H = hiddenSize, SH = stateWidth, GH = step.gateWidth, CW = step.cacheWidth
         precondition(outputGradient.rows == T * B && outputGradient.cols == H, "output gradient shape")
-        let lengths = cache.lengths
-        let cacheWidth = cache.cellCache.cols
-        let rowsPerThread = Swift.max(1, 8192 / GH)
-
-        var carry = finalStateGradient ?? Matrix(rows: B, cols: SH)   // ∂L/∂s_t, (B, S·H)
-        precondition(carry.rows == B && carry.cols == SH, "final state gradient shape")
-        var stepGradient = Matrix<Scalar>(rows: B, cols: SH)
-        var previousGradient = Matrix<Scalar>(rows: B, cols: SH)
-        var xpGradient = Matrix<Scalar>(uninitializedRows: T * B, cols: GH)   // every step writes its rows
-        var hpGradient = Matrix<Scalar>(uninitializedRows: T * B, cols: GH)
-        let cell = self.cell
-
-        cache.states.storage.withUnsafeBufferPointer { statesBuffer in
-        cache.cellCache.storage.withUnsafeBufferPointer { cellCacheBuffer in
-        cache.hp.storage.withUnsafeBufferPointer { hpBuffer in
-        outputGradient.storage.withUnsafeBufferPointer { outputGradientBuffer in
-        stepGradient.storage.withUnsafeMutableBufferPointer { stepBuffer in
-        carry.storage.withUnsafeMutableBufferPointer { carryBuffer in
-        previousGradient.storage.withUnsafeMutableBufferPointer { previousBuffer in
-        xpGradient.storage.withUnsafeMutableBufferPointer { dxpBuffer in
-        hpGradient.storage.withUnsafeMutableBufferPointer { dhpBuffer in
-        // ∂L/∂h_{t-1} (B, H; rows S·H apart) += ∂hp_t (B, G·H) · W_hh (G·H, H), W_hh packed once.
-        let stepProduct = weightHH.value.storage.withUnsafeBufferPointer {
-            RepeatedProduct(m: B, k: GH, n: H, lda: GH, ldc: SH, accumulate: true,
-                            weights: $0.baseAddress!, transposed: false)
+        // ∂XP, ∂HP (T·B, G·H), every step writing its rows; ∂s_t, and two (B, S·H) buffers for the
+        // carried ∂L/∂s that trade places each step.
+        let buffers = Workspace<Scalar>([T * B * GH, T * B * GH, B * SH, B * SH, B * SH], zeroed: [2, 3, 4])
+        let (xpGradient, hpGradient, stepGradient) = (buffers[0], buffers[1], buffers[2])
+        var (carried, previousGradient) = (buffers[3], buffers[4])
+        if let finalStateGradient {
+            precondition(finalStateGradient.rows == B && finalStateGradient.cols == SH, "final state gradient shape")
+            carried.update(from: finalStateGradient.storage, count: B * SH)
         }
-        do {
-            let dStep = stepBuffer.baseAddress!
-            var dCarry = carryBuffer.baseAddress!, dPrevious = previousBuffer.baseAddress!
-            var norms = [Double](repeating: 0, count: T)
+        let hiddenGradientProduct = step.hiddenGradientProduct(batch: B)   // W_hh packed once
+        var norms = [Double](repeating: 0, count: T)
+        outputGradient.storage.withUnsafeBufferPointer { outputGradientBuffer in
             for t in stride(from: T - 1, through: 0, by: -1) {
-                // ∂L/∂s_t on real rows: the carried gradient plus the output's; padded rows get none.
-                let dOutput = outputGradientBuffer.baseAddress! + t * B * H
-                for b in 0..<B {
-                    let row = dStep + b * SH
-                    if t < lengths[b] {
-                        row.update(from: dCarry + b * SH, count: SH)
-                        let dy = dOutput + b * H
-                        for j in 0..<H { row[j] += dy[j] }
-                    } else {
-                        row.update(repeating: 0, count: SH)
-                    }
-                }
+                step.backward(cell, outputGradient: outputGradientBuffer.baseAddress! + t * B * H, outputStride: H,
+                              carried: carried, stateGradient: stepGradient, cache: cache.cellCache + t * B * CW,
+                              previous: cache.states + t * B * SH, hp: cache.hp + t * B * GH,
+                              xpGradient: xpGradient + t * B * GH, hpGradient: hpGradient + t * B * GH,
+                              previousGradient: previousGradient, batch: B, padding: (cache.lengths, t),
+                              hiddenGradientProduct: hiddenGradientProduct)
                 var squares: Scalar = 0
-                for b in 0..<B { for j in 0..<H { squares += dStep[b * SH + j] * dStep[b * SH + j] } }
+                for b in 0..<B { for j in 0..<H { squares += stepGradient[b * SH + j] * stepGradient[b * SH + j] } }
                 norms[t] = Double(squares).squareRoot()
-                let previous = statesBuffer.baseAddress! + t * B * SH
-                let cacheStep = cellCacheBuffer.baseAddress! + t * B * cacheWidth
-                let hpStep = hpBuffer.baseAddress! + t * B * GH
-                let dxpStep = dxpBuffer.baseAddress! + t * B * GH, dhpStep = dhpBuffer.baseAddress! + t * B * GH
-                Parallel.forEachChunk(B, minimumPerThread: rowsPerThread) { rows in
-                    let first = rows.lowerBound
-                    cell.backward(
-                        stateGradient: dStep + first * SH, cache: cacheStep + first * cacheWidth,
-                        previous: previous + first * SH, state: previous + (B + first) * SH,
-                        hp: hpStep + first * GH, xpGradient: dxpStep + first * GH,
-                        hpGradient: dhpStep + first * GH, previousGradient: dPrevious + first * SH,
-                        batch: rows.count, hidden: H)
-                }
-                // Padded rows got a zero gradient, but 0 · NaN = NaN: zero their ∂xp, ∂hp outright, so
-                // whatever a padded input holds cannot reach the weight gradients.
-                for b in 0..<B where t >= lengths[b] {
-                    (dxpStep + b * GH).update(repeating: 0, count: GH)
-                    (dhpStep + b * GH).update(repeating: 0, count: GH)
-                }
-                stepProduct(dhpStep, into: dPrevious)   // ∂L/∂h_{t-1} += ∂hp_t · W_hh
-                // Padded rows pass the carried gradient through unchanged.
-                for b in 0..<B where t >= lengths[b] {
-                    (dPrevious + b * SH).update(from: dCarry + b * SH, count: SH)
-                }
-                swap(&dCarry, &dPrevious)
+                swap(&carried, &previousGradient)
             }
-            // After an odd number of steps the latest gradient sits in `previousGradient`'s buffer.
-            if T % 2 == 1 { carryBuffer.baseAddress!.update(from: previousBuffer.baseAddress!, count: B * SH) }
-            hiddenGradientNorms = norms
-        }}}}}}}}}}
+        }
+        hiddenGradientNorms = norms
 
         // Weight gradients over all steps at once.
-        weightIH.gradient.addProduct(xpGradient, cache.input, transposeA: true)
-        biasIH.gradient.addColumnSums(of: xpGradient)
-        biasHH.gradient.addColumnSums(of: hpGradient)
-        let GHrows = GH
-        cache.states.storage.withUnsafeBufferPointer { states in
-            hpGradient.storage.withUnsafeBufferPointer { dhp in
-                weightHH.gradient.storage.withUnsafeMutableBufferPointer { dW in
-                    // ∂W_hh += ∂HPᵀ (G·H, T·B) · H_prev (T·B, H), H_prev = h part of s_0…s_{T-1}
-                    Scalar.gemm(transposeA: true, transposeB: false, m: GHrows, n: H, k: T * B,
-                                alpha: 1, a: dhp.baseAddress!, lda: GH, b: states.baseAddress!, ldb: SH,
-                                beta: 1, c: dW.baseAddress!, ldc: H)
-                }
-            }
+        cache.input.storage.withUnsafeBufferPointer { input in
+            step.addInputWeightGradient(xpGradient: xpGradient, input: input.baseAddress!, stride: inputSize,
+                                        columns: 0..<inputSize, rows: T * B)
         }
-        let inputGradient = Matrix.product(xpGradient, weightIH.value)   // (T·B, D)
-        return (inputGradient, carry)
+        step.addWeightGradients(xpGradient: xpGradient, hpGradient: hpGradient, states: cache.states, rows: T * B)
+        let inputGradient = step.inputGradient(xpGradient: xpGradient, columns: 0..<inputSize, rows: T * B)   // (T·B, D)
+        return (inputGradient, Matrix(rows: B, cols: SH, storage: Array(UnsafeBufferPointer(start: carried, count: B * SH))))
     }
 }

@@ -17,7 +17,7 @@ public protocol RecurrentCell: Sendable {
     /// Gate blocks G in the projections: 1 (vanilla), 4 (LSTM: i, f, g, o), 3 (GRU: r, z, n).
     static var gateCount: Int { get }
     /// State vectors S per row: 1 (`h`) or 2 (`h`, `c`).
-    static var stateCount: Int { get }
+    static var stateVectors: Int { get }
     /// Scalars per hidden unit that `forward` keeps for `backward`.
     static var cacheCount: Int { get }
     /// The PyTorch module name for files and fixtures: "rnn_tanh", "rnn_relu", "lstm", "gru".

@@ -13,7 +13,7 @@ public struct VanillaCell: RecurrentCell {
     public init(activation: Activation = .tanh) { self.activation = activation }
 
     public static var gateCount: Int { 1 }
-    public static var stateCount: Int { 1 }
+    public static var stateVectors: Int { 1 }
     public static var cacheCount: Int { 0 }
     public var kind: String { activation == .tanh ? "rnn_tanh" : "rnn_relu" }
 

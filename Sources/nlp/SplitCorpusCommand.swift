@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Pipeline
 import Tokenize
@@ -60,6 +61,12 @@ struct SplitCorpusCommand: ParsableCommand {
             throw DataError(path: path, error.message)
         }
         let folder = output.hasSuffix("/") ? output : output + "/"
+        do {
+            // Like `mkdir -p`: the folder is made once the split is known to succeed.
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        } catch {
+            throw DataError(path: output, "cannot make the output folder: \(error.localizedDescription)")
+        }
         let names = ["train", "dev", "test"]
         for name in names {
             for language in [sourceLang, targetLang] { try OutputFile.checkWritable(folder + name + "." + language, what: "the \(name) set") }
