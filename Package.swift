@@ -34,14 +34,19 @@ let package = Package(
         ),
         // oneDNN (libdnnl-dev) as a system library: dnnl_sgemm for every matrix product.
         .systemLibrary(name: "CDNNL"),
+        // zlib (zlib1g-dev) as a system library: `.gz` inputs are decompressed as a stream.
+        .systemLibrary(name: "CZlib"),
 
-        .target(name: "Tokenize", dependencies: ["CICU"]),
+        // Files: line reading (UTF-8 checked, `.gz` through zlib), buffered writing, the one
+        // atomic writer, SHA-256 checksums, and `FileError`, which names the file and line.
+        .target(name: "FileIO", dependencies: ["CICU", "CZlib"]),
+        .target(name: "Tokenize", dependencies: ["CICU", "FileIO"]),
         .target(
             name: "Tensor",
-            dependencies: ["CDNNL", .product(name: "RealModule", package: "swift-numerics")],
+            dependencies: ["CDNNL", "FileIO", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: numericSettings
         ),
-        .target(name: "Embedding", dependencies: ["Tensor"], swiftSettings: numericSettings),
+        .target(name: "Embedding", dependencies: ["Tensor", "FileIO"], swiftSettings: numericSettings),
         .target(
             name: "Seq2Seq",
             dependencies: ["Tensor", "Embedding", .product(name: "RealModule", package: "swift-numerics")],
@@ -51,7 +56,7 @@ let package = Package(
         // translation. The library API the CLI and users call.
         .target(
             name: "Pipeline",
-            dependencies: ["Tokenize", "Tensor", "Embedding", "Seq2Seq"],
+            dependencies: ["FileIO", "Tokenize", "Tensor", "Embedding", "Seq2Seq"],
             swiftSettings: numericSettings
         ),
         // The speed workloads of `nlp bench`, shaped as ../shared/bench/torch_anchor.py's.
@@ -59,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "nlp",
             dependencies: [
-                "Tokenize", "Tensor", "Embedding", "Seq2Seq", "Pipeline", "Benchmarks",
+                "FileIO", "Tokenize", "Tensor", "Embedding", "Seq2Seq", "Pipeline", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -68,13 +73,14 @@ let package = Package(
         // Helpers shared by the test targets (gradient checks, fixture loading); not a product.
         .target(name: "NLPTestSupport", dependencies: ["Tensor"], swiftSettings: numericSettings),
 
-        .testTarget(name: "TokenizeTests", dependencies: ["Tokenize"]),
+        .testTarget(name: "FileIOTests", dependencies: ["FileIO", "NLPTestSupport"]),
+        .testTarget(name: "TokenizeTests", dependencies: ["Tokenize", "FileIO", "NLPTestSupport"]),
         .testTarget(
             name: "TensorTests",
             dependencies: ["Tensor", "NLPTestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Seq2Seq", "NLPTestSupport"]),
+        .testTarget(name: "EmbeddingTests", dependencies: ["Embedding", "Seq2Seq", "FileIO", "NLPTestSupport"]),
         .testTarget(
             name: "Seq2SeqTests",
             dependencies: ["Seq2Seq", "NLPTestSupport"],
@@ -82,7 +88,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "NLPTestSupport"],
+            dependencies: ["Pipeline", "FileIO", "NLPTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "NLPCLITests", dependencies: ["nlp"]),

@@ -1,9 +1,11 @@
+import FileIO
 import Foundation
 import Tensor
 
-/// Word vectors from a word2vec or GloVe text file (gzip-compressed when the name ends in `.gz`):
-/// one word a line followed by its D numbers, separated by spaces; an optional first line
-/// `count D` (word2vec) is recognised and skipped.
+/// Word vectors from a word2vec or GloVe text file (UTF-8, gzip-compressed when the name ends in
+/// `.gz`, read through `LineReader`): one word a line followed by its D numbers, separated by
+/// spaces; an optional first line `count D` (word2vec) is recognised and skipped; a trailing "\r"
+/// is dropped.
 ///
 /// Only the vectors of the words asked for are kept, so loading 400,000 GloVe vectors for a
 /// 20,000-word vocabulary holds 20,000 vectors in memory. Words not in the file are initialised
@@ -34,7 +36,7 @@ public struct PretrainedVectors {
         var vectors: [Int: [Float]] = [:]        // row → vector
         var fallbacks: [Int: [Float]] = [:]
         var dimension: Int?
-        try LineSource.forEachLine(ofFile: path) { line, number in
+        try Self.forEachLine(ofFile: path) { line, number in
             let text = Substring(decoding: line, as: UTF8.self)
             guard let space = text.firstIndex(of: " ") else {
                 throw LoadError(description: "\(path):\(number): expected a word and its numbers")
@@ -87,7 +89,7 @@ public struct PretrainedVectors {
     public static func leadingWords(inFile path: String, count: Int) throws -> [String] {
         var words: [String] = []
         guard count > 0 else { return words }
-        try LineSource.forEachLine(ofFile: path) { line, number in
+        try Self.forEachLine(ofFile: path) { line, number in
             guard let space = line.firstIndex(of: UInt8(ascii: " ")) else {
                 throw LoadError(description: "\(path):\(number): expected a word and its numbers")
             }
@@ -95,8 +97,20 @@ public struct PretrainedVectors {
             let rest = line[(space + 1)...]
             if number == 1, Int(word) != nil, !rest.contains(UInt8(ascii: " ")) { return }   // word2vec header
             words.append(word)
-            if words.count == count { throw LineSource.Stop() }
+            if words.count == count { throw Stop() }
         }
         return words
+    }
+
+    /// Thrown by a `forEachLine` body to stop reading early (not an error: `forEachLine` returns).
+    struct Stop: Error {}
+
+    /// The lines of `path` (without a trailing "\r") and their 1-based numbers.
+    static func forEachLine(ofFile path: String, _ body: (_ line: UnsafeBufferPointer<UInt8>, _ number: Int) throws -> Void) throws {
+        do {
+            try LineReader(path: path).forEachLine { line, number in
+                try body(line.last == UInt8(ascii: "\r") ? UnsafeBufferPointer(rebasing: line.dropLast()) : line, number)
+            }
+        } catch is Stop {}
     }
 }

@@ -1,17 +1,11 @@
+import FileIO
 import Foundation
 import Tensor
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 extension ModelFile {
-    /// Writes the model to `path` atomically and durably: the bytes go to a new temporary file
-    /// beside `path`, which is synced to disk and then renamed over `path`; the directory is synced
-    /// after the rename. If anything fails, the temporary file is removed and whatever was at
-    /// `path` before is unchanged. The same model always gives the same bytes.
+    /// Writes the model to `path` atomically and durably (`AtomicFile`: temporary file, fsync,
+    /// rename, fsync of the folder): if anything fails, whatever was at `path` before is
+    /// unchanged. The same model always gives the same bytes.
     ///
     /// Throws `ModelFileError` naming `path`: `invalidJSON` if a document is not UTF-8 JSON,
     /// `invalidTensors` if the tensors cannot be stored, `writeFailed` if the file system refuses.
@@ -60,60 +54,12 @@ extension ModelFile {
         }
     }
 
-    /// Replaces the file at `path` by `bytes`: a new temporary file beside it (O_EXCL | O_NOFOLLOW,
-    /// so no existing file or link is reused), written, fsync'ed, closed, renamed over `path`, then
-    /// the directory fsync'ed (best effort: the rename has happened by then). On failure the
-    /// temporary file is removed and `path` is untouched.
+    /// Replaces the file at `path` by `bytes` (`AtomicFile`). Throws `ModelFileError.writeFailed`.
     static func replaceFile(at path: String, with bytes: Data) throws(ModelFileError) {
-        func fail(_ reason: String) -> ModelFileError {
-            ModelFileError(path: path, problem: .writeFailed(reason))
-        }
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-
-        var descriptor: Int32 = -1
-        var temporary = ""
-        for _ in 0..<100 {
-            temporary = "\(directory).\(name).tmp.\(getpid()).\(String(UInt64.random(in: 0...UInt64.max), radix: 16))"
-            descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-            if descriptor >= 0 || (errno != EEXIST && errno != EINTR) { break }
-        }
-        guard descriptor >= 0 else {
-            throw fail("cannot create a temporary file in '\(directory.isEmpty ? "." : directory)': \(SHA256.systemError())")
-        }
-
-        var failure: String?
-        bytes.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < raw.count {
-                let count = writeBytes(descriptor, raw.baseAddress! + offset, min(raw.count - offset, 1 << 30))
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    failure = "writing failed: \(SHA256.systemError())"
-                    return
-                }
-                offset += count
-            }
-        }
-        if failure == nil, fsync(descriptor) != 0 { failure = "syncing to disk failed: \(SHA256.systemError())" }
-        if close(descriptor) != 0, failure == nil { failure = "closing failed: \(SHA256.systemError())" }
-        if failure == nil, rename(temporary, path) != 0 {
-            failure = "cannot rename the temporary file into place: \(SHA256.systemError())"
-        }
-        if let failure {
-            unlink(temporary)
-            throw fail(failure)
-        }
-        let directoryDescriptor = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if directoryDescriptor >= 0 {
-            _ = fsync(directoryDescriptor)
-            close(directoryDescriptor)
+        do {
+            try AtomicFile.write(bytes, to: path)
+        } catch {
+            throw ModelFileError(path: path, problem: .writeFailed(error.reason))
         }
     }
-}
-
-/// POSIX `write` (inside `ModelFile` the name means `ModelFile.write`).
-private func writeBytes(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, buffer, count)
 }

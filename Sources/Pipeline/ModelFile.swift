@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import Tensor
 
@@ -162,34 +163,18 @@ public struct ModelFile: Equatable, Sendable {
     /// The bytes of the file at `path`, read whole (not memory-mapped, so a file truncated while
     /// it is read gives short data rather than a crash).
     static func contents(of path: String) throws(ModelFileError) -> Data {
-        func fail(_ problem: ModelFileError.Problem) -> ModelFileError {
-            ModelFileError(path: path, problem: problem)
-        }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw fail(errno == ENOENT ? .missing : .unreadable(SHA256.systemError()))
-        }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw fail(.unreadable(SHA256.systemError())) }
-        guard (status.st_mode & S_IFMT) == S_IFREG else {
-            throw fail(.unreadable((status.st_mode & S_IFMT) == S_IFDIR ? "it is a directory" : "it is not a regular file"))
-        }
-
-        var data = Data()
-        data.reserveCapacity(Int(status.st_size))
-        let chunkSize = 1 << 20
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
-        defer { chunk.deallocate() }
-        while true {
-            let count = readBytes(descriptor, chunk.baseAddress!, chunkSize)
-            if count == 0 { return data }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw fail(.unreadable(SHA256.systemError()))
+        func fail(_ error: FileError) -> ModelFileError {
+            switch error {
+            case .cannotOpen where access(path, F_OK) != 0:
+                ModelFileError(path: path, problem: .missing)
+            default:
+                ModelFileError(path: path, problem: .unreadable(error.reason))
             }
-            data.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
         }
+        let file: InputFile
+        do throws(FileError) { file = try InputFile(path: path, decompress: false) } catch { throw fail(error) }
+        guard file.isRegularFile else { throw ModelFileError(path: path, problem: .unreadable("it is not a regular file")) }
+        do throws(FileError) { return Data(try file.readAll()) } catch { throw fail(error) }
     }
 
     // MARK: - JSON
@@ -256,9 +241,4 @@ public struct ModelFile: Equatable, Sendable {
             return "\(error)"
         }
     }
-}
-
-/// POSIX `read` (inside `ModelFile` the name means `ModelFile.read`).
-private func readBytes(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-    read(descriptor, buffer, count)
 }

@@ -3,13 +3,14 @@ import Tensor
 /// The element-wise part of one recurrent step, shared by the vanilla RNN, LSTM and GRU.
 ///
 /// All three of PyTorch's cells have the same parameters, `W_ih` (G·H, D), `W_hh` (G·H, H),
-/// `b_ih`, `b_hh` (G·H), with G gate blocks of H rows each. `Recurrent` computes the two affine
+/// `b_ih`, `b_hh` (G·H), with G gate blocks of H rows each. `RecurrentStep` computes the two affine
 /// projections of a step with matrix products,
 ///
 ///     xp = x_t W_ihᵀ + b_ih        hp = h_{t-1} W_hhᵀ + b_hh        both (B, G·H)
 ///
 /// and the cell turns them into the new state. A cell is only this element-wise map and its
-/// derivative; the time loop, masking, and BPTT live in one place, `Recurrent`.
+/// derivative; the step's products, masking and weight gradients live in one place,
+/// `RecurrentStep`, which `Recurrent` and `AttentionDecoder` run in their time loops.
 ///
 /// A state row holds S vectors of width H side by side: `[h]`, or `[h | c]` for the LSTM.
 /// The layer's output at each step is `h`, the first H columns.

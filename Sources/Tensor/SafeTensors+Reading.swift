@@ -1,15 +1,17 @@
+import FileIO
 import Foundation
 
 extension SafeTensors {
-    /// Reads and validates the file at `url`.
+    /// Reads and validates the file at `url` (read whole, not memory-mapped, so a file truncated
+    /// while it is read gives short data rather than a crash).
     public init(contentsOf url: URL) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url, options: .mappedIfSafe)
+        let bytes: [UInt8]
+        do throws(FileError) {
+            bytes = try InputFile(path: url.path, decompress: false).readAll()
         } catch {
-            throw SafeTensorsError(path: url.path, problem: .io("cannot read: \(error.localizedDescription)"))
+            throw SafeTensorsError(path: url.path, problem: .io("cannot read: \(error.reason)"))
         }
-        try self.init(decoding: data, path: url.path)
+        try self.init(decoding: Data(bytes), path: url.path)
     }
 
     /// Parses and validates a file's bytes. `path` only names the file in errors.

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 #if canImport(Glibc)
@@ -19,7 +20,8 @@ import Glibc
 ///
 /// Writing is deterministic (header keys sorted, data ordered by element size then name, header
 /// padded with spaces to a multiple of 8 as the reference writer does), so the same tensors give
-/// the same bytes, and atomic (a temporary file in the same directory renamed over the target).
+/// the same bytes, and atomic (`AtomicFile`: a synced temporary file in the same directory
+/// renamed over the target).
 /// Reading validates everything and throws `SafeTensorsError` naming the file and the problem.
 public struct SafeTensors: Equatable, Sendable {
     /// One named tensor.
@@ -77,21 +79,14 @@ extension SafeTensors {
         ).write(to: url)
     }
 
-    /// Writes the file atomically: a temporary file beside `url`, then renamed over it.
+    /// Writes the file atomically and durably (`AtomicFile`): a crash or error midway leaves
+    /// whatever was at `url` before.
     public func write(to url: URL) throws {
-        let data = try encoded(path: url.path)
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(
-            ".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
-        do {
-            try data.write(to: temporary)
+        let bytes = try encoded(path: url.path)
+        do throws(FileError) {
+            try AtomicFile.write(bytes, to: url.path)
         } catch {
-            throw SafeTensorsError(path: url.path, problem: .io("cannot write \(temporary.path): \(error.localizedDescription)"))
-        }
-        if rename(temporary.path, url.path) != 0 {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw SafeTensorsError(path: url.path, problem: .io("cannot rename \(temporary.path) into place: \(reason)"))
+            throw SafeTensorsError(path: url.path, problem: .io(error.reason))
         }
     }
 

@@ -1,3 +1,5 @@
+import FileIO
+
 /// Tokenizes text line by line and formats the result as bytes: the engine of `nlp tokenize`.
 ///
 /// Output, one line per input line (or per sentence with `splitSentences`):

@@ -1,3 +1,5 @@
+import FileIO
+
 /// A fixed mapping between tokens and integer ids, with the count of each token in the corpus it
 /// was built from.
 ///
@@ -95,8 +97,8 @@ public struct Vocabulary: Equatable, Sendable {
         return result
     }
 
-    /// Writes the vocabulary in the file format above, atomically (temporary file + rename).
-    public func save(to path: String) throws(TokenizeError) {
+    /// Writes the vocabulary in the file format above, atomically (`AtomicFile`).
+    public func save(to path: String) throws(FileError) {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(tokens.count * 12)
         for (token, count) in zip(tokens, counts) {
@@ -105,12 +107,12 @@ public struct Vocabulary: Equatable, Sendable {
             bytes.append(contentsOf: String(count).utf8)
             bytes.append(10)
         }
-        try AtomicFileWriter.write(bytes, to: path)
+        try AtomicFile.write(bytes, to: path)
     }
 
     /// Reads a vocabulary file written by `save(to:)` (or by hand, following the format).
-    /// - Throws: `TokenizeError` naming the file and line for missing files, invalid UTF-8 and
-    ///   every format violation.
+    /// - Throws: `FileError` for a missing file or invalid UTF-8, `TokenizeError` for every
+    ///   format violation, each naming the file and line.
     public static func load(from path: String) throws -> Vocabulary {
         var tokens: [String] = []
         var counts: [Int] = []

@@ -1,3 +1,5 @@
+import FileIO
+
 /// Counts tokens over a corpus and turns the counts into a `Vocabulary`.
 ///
 /// Memory grows with the number of distinct tokens, not with the corpus: `addFile(_:tokenizer:)`
@@ -32,7 +34,7 @@ public struct VocabularyBuilder: Sendable {
 
     /// Tokenizes every line of a UTF-8 file with `tokenizer` (including its normalizer) and
     /// counts the tokens. Reads in chunks, so the file may be larger than memory.
-    /// - Throws: `TokenizeError` for a missing file or invalid UTF-8 (with file and line).
+    /// - Throws: `FileError` for a missing file or invalid UTF-8 (with file and line).
     public mutating func addFile(_ path: String, tokenizer: ICUWordTokenizer) throws {
         let reader = try LineReader(path: path)
         try addLines(from: reader, tokenizer: tokenizer)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FileIO
 import Foundation
 import Pipeline
 import Tensor
@@ -46,7 +47,7 @@ struct ClassifyCommand: ParsableCommand {
     func run() throws {
         NumericRuntime.configure(threads: threads)
         let classifier = try SentimentModel.load(model.isEmpty ? [DefaultModel.path(Self.defaultModelName)] : model)
-        let output = FileHandle.standardOutput
+        let output = BufferedWriter(standardOutputWithThreshold: 1 << 16)
         try TextLineChunks.forEach(files: files, size: Self.chunkLines) { lines in
             let blank = lines.map { $0.allSatisfy(\.isWhitespace) }
             var results = classifier.classify(lines.indices.filter { !blank[$0] }.map { lines[$0] }).makeIterator()
@@ -60,7 +61,8 @@ struct ClassifyCommand: ParsableCommand {
                 }
                 text += "\n"
             }
-            output.write(Data(text.utf8))
+            output.append(text)
+            try output.flush()
         }
     }
 

@@ -1,3 +1,4 @@
+import FileIO
 import ArgumentParser
 import Foundation
 import Pipeline
@@ -56,7 +57,7 @@ struct EvalTranslateCommand: ParsableCommand {
         let clock = ContinuousClock(), start = clock.now
         let (bleu, chrF, translations) = translator.evaluate(sources: sources, references: references, options: options)
         let seconds = (clock.now - start) / .seconds(1)
-        if let output { try AtomicFileWriter.write(Array(translations.map { $0 + "\n" }.joined().utf8), to: output) }
+        if let output { try AtomicFile.write(Array(translations.map { $0 + "\n" }.joined().utf8), to: output) }
         if json {
             struct Report: Encodable { var bleu: Double; var chrF: Double; var bleuSignature: String; var sentences: Int; var seconds: Double }
             let encoder = JSONEncoder()

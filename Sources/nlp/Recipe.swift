@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import Pipeline
 import Yams
@@ -32,15 +33,12 @@ struct Recipe {
     init(path: String) throws {
         self.path = path
         let text: String
-        do {
-            let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            guard let decoded = String(data: data, encoding: .utf8) else { throw DataError(path: path, "the recipe is not UTF-8 text") }
-            text = decoded
-        } catch let error as DataError {
-            throw error
-        } catch {
-            throw DataError(path: path, "cannot read the recipe: \((error as NSError).localizedDescription)")
+        let bytes: [UInt8]
+        do throws(FileError) { bytes = try InputFile(path: path).readAll() } catch {
+            throw DataError(path: path, "cannot read the recipe: \(error.reason)")
         }
+        guard let decoded = String(validating: bytes, as: UTF8.self) else { throw DataError(path: path, "the recipe is not UTF-8 text") }
+        text = decoded
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)

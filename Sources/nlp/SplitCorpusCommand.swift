@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import ArgumentParser
 import Pipeline
@@ -80,7 +81,7 @@ struct SplitCorpusCommand: ParsableCommand {
                     bytes += pair[keyPath: side].utf8
                     bytes.append(0x0A)
                 }
-                try AtomicFileWriter.write(bytes, to: file)
+                try AtomicFile.write(bytes, to: file)
             }
             print("\(folder)\(name).{\(sourceLang),\(targetLang)}: \(pairs.count) pairs, "
                   + "\(sentences) distinct source sentences")

@@ -1,3 +1,4 @@
+import FileIO
 import ArgumentParser
 import Foundation
 import Pipeline
@@ -63,31 +64,31 @@ struct TagCommand: ParsableCommand {
         NumericRuntime.configure(threads: threads)
         let tagger = try TaggerModel.load(model.isEmpty ? [DefaultModel.path(Self.defaultModelName)] : model)
         try TextLineChunks.checkReadable(files)
-        let out = FileHandle.standardOutput
+        let out = BufferedWriter(standardOutputWithThreshold: 1 << 16)
         switch input {
         case .conll:
             let writer = CoNLLWriter()
             for file in files.isEmpty ? ["/dev/stdin"] : files.map({ $0 == "-" ? "/dev/stdin" : $0 }) {
                 var pending: [CoNLLSentence] = []
-                func flush() {
-                    var bytes: [UInt8] = []
+                func flush() throws {
                     for (sentence, tags) in zip(pending, tagger.tag(tokens: pending.map(\.tokens))) {
-                        writer.append(sentence, predicted: tags.map(\.tag), to: &bytes)
+                        writer.append(sentence, predicted: tags.map(\.tag), to: &out.buffer)
                     }
-                    out.write(Data(bytes))
+                    try out.flush()
                     pending.removeAll(keepingCapacity: true)
                 }
                 try CoNLLReader(path: file, tokenColumn: tokenColumn, tagColumn: .none).forEachSentence { sentence in
                     pending.append(sentence)
-                    if pending.count >= Self.chunkLines { flush() }
+                    if pending.count >= Self.chunkLines { try flush() }
                 }
-                flush()
+                try flush()
             }
         case .text:
             // Checked up front, opened one at a time: any number of files within the descriptor limit.
             for file in files.isEmpty ? [nil] : files.map(Optional.some) {
                 try Self.tagText(try TextLineChunks.reader(for: file), name: file ?? "-", tagger: tagger, output: output) {
-                    out.write(Data($0.utf8))
+                    out.append($0)
+                    try out.flush()
                 }
             }
         }
@@ -97,7 +98,7 @@ struct TagCommand: ParsableCommand {
     /// returns the number of tokens tagged.
     @discardableResult
     static func tagText(_ reader: LineReader, name: String, tagger: TaggerModel, output: Output,
-                        emit: (String) -> Void) throws -> Int {
+                        emit: (String) throws -> Void) throws -> Int {
         var formatter = TaggedTextFormatter(file: name, output: output)
         var pending: [(line: Int, text: String)] = []
         var tokens = 0
@@ -108,7 +109,7 @@ struct TagCommand: ParsableCommand {
                 text += try formatter.format(line: line, text: lineText, sentences: sentences)
                 tokens += sentences.reduce(0) { $0 + $1.tokens.count }
             }
-            emit(text)
+            try emit(text)
             pending.removeAll(keepingCapacity: true)
         }
         try reader.forEachLine { bytes, number in

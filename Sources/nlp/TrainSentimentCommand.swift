@@ -43,7 +43,7 @@ struct TrainSentimentCommand: ParsableCommand {
     @Flag(help: "Keep the embedding fixed during training.")
     var freezeEmbedding = false
 
-    @Option(help: "Recurrent cell: rnn_tanh, rnn_relu, lstm or gru.")
+    @Option(help: "Recurrent cell: \(CellKind.names).")
     var cell = CellKind.lstm
 
     @Option(help: "Stacked recurrent layers.")

@@ -48,7 +48,7 @@ struct TrainTaggerCommand: ParsableCommand {
     @Option(help: "Hidden units per direction of the character BiLSTM (0: no character features).")
     var charHidden = 25
 
-    @Option(help: "Recurrent cell: rnn_tanh, rnn_relu, lstm or gru.")
+    @Option(help: "Recurrent cell: \(CellKind.names).")
     var cell = CellKind.lstm
 
     @Option(help: "Stacked recurrent layers.")

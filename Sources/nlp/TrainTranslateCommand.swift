@@ -76,7 +76,7 @@ struct TrainTranslateCommand: ParsableCommand {
     @Option(help: "Width of the source and target embeddings.")
     var embeddingDim = 256
 
-    @Option(help: "Recurrent cell of encoder and decoder: rnn_tanh, rnn_relu, lstm or gru.")
+    @Option(help: "Recurrent cell of encoder and decoder: \(CellKind.names).")
     var cell = CellKind.gru
 
     @Option(help: "Stacked encoder layers.")

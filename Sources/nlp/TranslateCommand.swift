@@ -1,3 +1,4 @@
+import FileIO
 import ArgumentParser
 import Foundation
 import Pipeline
@@ -60,7 +61,7 @@ struct TranslateCommand: ParsableCommand {
         let translator = try TranslationModel(contentsOf: try model ?? DefaultModel.path(Self.defaultModelName))
         if let attention { try OutputFile.checkWritable(attention, what: "the attention picture") }
         let options = search.options(nBest: nBest)
-        let output = FileHandle.standardOutput
+        let output = BufferedWriter(standardOutputWithThreshold: 1 << 16)
         var drewAttention = false
         func translate(_ lines: [String]) throws {
             let results = translator.translate(lines, options: options)
@@ -78,7 +79,8 @@ struct TranslateCommand: ParsableCommand {
                 try Self.writeHeatmap(first, to: attention)
                 drewAttention = true
             }
-            output.write(Data(text.utf8))
+            output.append(text)
+            try output.flush()
         }
         if sentences.isEmpty {
             try TextLineChunks.forEach(files: inputs, size: Self.chunkLines, translate)
@@ -94,7 +96,7 @@ struct TranslateCommand: ParsableCommand {
         let targets = translation.targetPieces + ["</s>"]
         let svg = try AttentionHeatmap(sourceTokens: translation.sourcePieces, targetTokens: targets,
                                        weights: translation.alignments, title: translation.text).svg()
-        try AtomicFileWriter.write(Array(svg.utf8), to: path)
+        try AtomicFile.write(Array(svg.utf8), to: path)
     }
 
     static func jsonLine(source: String, translations: [Translation]) throws -> String {

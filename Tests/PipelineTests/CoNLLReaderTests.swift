@@ -1,6 +1,8 @@
+import FileIO
 import Foundation
 import Pipeline
 import Tokenize
+import NLPTestSupport
 import XCTest
 
 final class CoNLLReaderTests: XCTestCase {
@@ -92,7 +94,7 @@ final class CoNLLReaderTests: XCTestCase {
         let path = folder.path("latin1.txt")
         try Data(Array("EU O\n\ncaf".utf8) + [0xE9] + Array(" O\n".utf8)).write(to: URL(fileURLWithPath: path))
         XCTAssertThrowsError(try CoNLLReader(path: path).readAll()) {
-            XCTAssertEqual($0 as? TokenizeError, .invalidUTF8(path: path, line: 3, byte: 4, value: 0xE9))
+            XCTAssertEqual($0 as? FileError, .invalidUTF8(path: path, line: 3, byte: 4, value: 0xE9))
             XCTAssertTrue("\($0)".hasPrefix("\(path):3: invalid UTF-8"), "\($0)")
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import NLPTestSupport
 import XCTest
 
 final class CoNLLWriterTests: XCTestCase {

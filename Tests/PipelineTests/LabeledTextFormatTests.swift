@@ -1,4 +1,5 @@
 import Pipeline
+import NLPTestSupport
 import XCTest
 
 final class LabeledTextFormatTests: XCTestCase {

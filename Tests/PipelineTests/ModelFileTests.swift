@@ -1,6 +1,8 @@
+import FileIO
 import Foundation
 import Pipeline
 import Tensor
+import NLPTestSupport
 import XCTest
 
 #if canImport(Glibc)

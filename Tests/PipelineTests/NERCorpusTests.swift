@@ -1,14 +1,13 @@
 import Foundation
+import NLPTestSupport
 import Pipeline
 import XCTest
 
 /// Reads the real CoNLL-2003 and WNUT-17 files in ../shared/corpora and checks the counts its
 /// README gives; skipped when the folder is absent.
 final class NERCorpusTests: XCTestCase {
-    private func sharedCorpus(_ name: String, file: StaticString = #filePath) throws -> URL {
-        let packageRoot = URL(fileURLWithPath: "\(file)").deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let folder = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/corpora/\(name)")
+    private func sharedCorpus(_ name: String) throws -> URL {
+        let folder = try TemporaryFolder.sharedCorpora().appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: folder.path) else {
             throw XCTSkip("\(folder.path) not found; skipping the real-corpus test (see DESIGN.md, Data)")
         }

@@ -1,6 +1,8 @@
+import FileIO
 import Foundation
 import Pipeline
 import Tokenize
+import NLPTestSupport
 import XCTest
 
 final class ParallelCorpusTests: XCTestCase {
@@ -78,11 +80,11 @@ final class ParallelCorpusTests: XCTestCase {
         XCTAssertEqual(errorText(try ParallelCorpus(tsv: empty)), "\(empty): the file has no lines (it is empty)")
         let missing = folder.path("missing.en")
         XCTAssertThrowsError(try ParallelCorpus(source: missing, target: blank)) {
-            guard case .cannotOpen(let path, _)? = $0 as? TokenizeError else { return XCTFail("\($0)") }
+            guard case .cannotOpen(let path, _)? = $0 as? FileError else { return XCTFail("\($0)") }
             XCTAssertEqual(path, missing)
         }
         XCTAssertThrowsError(try ParallelCorpus(tsv: folder.url.path)) {
-            XCTAssertEqual($0 as? TokenizeError, .readFailed(path: folder.url.path, reason: "it is a directory"))
+            XCTAssertEqual($0 as? FileError, .readFailed(path: folder.url.path, reason: "it is a directory"))
         }
     }
 

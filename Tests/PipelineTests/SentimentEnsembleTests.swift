@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import NLPTestSupport
 import XCTest
 
 /// Classifying with an ensemble: each member reads the text with its own pipeline, and the class

@@ -2,6 +2,7 @@ import Foundation
 import Pipeline
 import Seq2Seq
 import Tensor
+import NLPTestSupport
 import XCTest
 
 final class SentimentTrainingTests: XCTestCase {

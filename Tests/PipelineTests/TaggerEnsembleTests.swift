@@ -2,6 +2,7 @@ import Foundation
 import Pipeline
 import Seq2Seq
 import Tensor
+import NLPTestSupport
 import XCTest
 
 /// Tagging with an ensemble: each member reads the sentence with its own vocabulary, and the mean

@@ -1,6 +1,7 @@
 import Foundation
 import Pipeline
 import Tensor
+import NLPTestSupport
 import XCTest
 
 /// Several weighted corpora in one run, per-epoch model files, and averaging them.

@@ -2,6 +2,7 @@ import Foundation
 import Pipeline
 import Seq2Seq
 import Tensor
+import NLPTestSupport
 import XCTest
 
 /// Translation end to end on the project's en-de sample: training overfits a small corpus to exact

@@ -1,4 +1,5 @@
 import Foundation
+import Seq2Seq
 import Tensor
 
 /// One PyTorch reference case written by `Scripts/reference/make_rnn_fixtures.py` (see its README):
@@ -44,8 +45,9 @@ struct RecurrentFixture: Decodable {
         return try JSONDecoder().decode(RecurrentFixture.self, from: Data(contentsOf: url))
     }
 
-    static let allNames: [String] = ["rnn_tanh", "rnn_relu", "lstm", "gru"].flatMap { cell in
-        ["l1_uni", "l2_bi_varlen", "l1_bi_varlen"].map { "\(cell)_\($0)" }
+    /// One fixture per cell kind and layout, as `Scripts/reference/make_rnn_fixtures.py` writes them: "lstm_l2_bi_varlen".
+    static let allNames: [String] = CellKind.allCases.flatMap { cell in
+        ["l1_uni", "l2_bi_varlen", "l1_bi_varlen"].map { "\(cell.rawValue)_\($0)" }
     }
 
     /// PyTorch's (L·dirs, B, H) h and c tensors as our per-direction state rows (B, S·H) = [h | c].

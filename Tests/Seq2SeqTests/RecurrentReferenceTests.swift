@@ -12,13 +12,21 @@ final class RecurrentReferenceTests: XCTestCase {
     func testAllCellsMatchPyTorch() throws {
         for name in RecurrentFixture.allNames {
             let fixture = try RecurrentFixture.load(name)
-            switch fixture.cell {
-            case "lstm": try check(fixture, cell: LSTMCell())
-            case "gru": try check(fixture, cell: GRUCell())
-            case "rnn_tanh": try check(fixture, cell: VanillaCell(activation: .tanh))
-            case "rnn_relu": try check(fixture, cell: VanillaCell(activation: .relu))
-            default: XCTFail("unknown cell \(fixture.cell) in \(name)")
+            guard let kind = CellKind(rawValue: fixture.cell) else {
+                XCTFail("unknown cell \(fixture.cell) in \(name)")
+                continue
             }
+            if let error = kind.withCell(CheckAgainstFixture(test: self, fixture: fixture)) { throw error }
+        }
+    }
+
+    /// `check` with the concrete cell of a fixture's kind.
+    struct CheckAgainstFixture: CellBody {
+        let test: RecurrentReferenceTests
+        let fixture: RecurrentFixture
+        func callAsFunction<Cell: RecurrentCell>(_ cell: Cell) -> Error? {
+            do { try test.check(fixture, cell: cell) } catch { return error }
+            return nil
         }
     }
 

@@ -1,5 +1,7 @@
+import FileIO
 import Foundation
 import Tokenize
+import NLPTestSupport
 import XCTest
 
 /// Checks on the real corpora in ../shared/corpora; skipped when that folder is absent.
@@ -7,7 +9,7 @@ final class SharedCorpusTests: XCTestCase {
     /// Every token of Multi30k val (en, de) maps back to its bytes, with and without folding, and
     /// the fast block path agrees with tokenizing line by line and with ICU alone.
     func testMulti30kOffsetsAndBlockPath() throws {
-        let corpora = try TemporaryFiles.sharedCorpora()
+        let corpora = try TemporaryFolder.sharedCorpora()
         for language in ["en", "de"] {
             let path = corpora.appendingPathComponent("multi30k/raw/val.\(language)").path
             let plain = try ICUWordTokenizer(locale: language)
@@ -38,7 +40,7 @@ final class SharedCorpusTests: XCTestCase {
     }
 
     func testSST2VocabularyHasLabelsAndWords() throws {
-        let corpora = try TemporaryFiles.sharedCorpora()
+        let corpora = try TemporaryFolder.sharedCorpora()
         var builder = VocabularyBuilder()
         try builder.addFile(corpora.appendingPathComponent("sst2/stsa.binary.dev").path, tokenizer: ICUWordTokenizer())
         let vocabulary = builder.build(minimumCount: 2)

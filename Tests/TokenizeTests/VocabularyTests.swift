@@ -1,5 +1,7 @@
+import FileIO
 import Foundation
 import Tokenize
+import NLPTestSupport
 import XCTest
 
 final class VocabularyTests: XCTestCase {
@@ -57,7 +59,7 @@ final class VocabularyTests: XCTestCase {
     }
 
     func testSaveLoadRoundTrip() throws {
-        let files = try TemporaryFiles()
+        let files = try TemporaryFolder()
         let vocabulary = builder("Straße straße 東京 👍🏾 \" \\ a a").build()
         let path = files.path("vocab.txt")
         try vocabulary.save(to: path)
@@ -65,11 +67,11 @@ final class VocabularyTests: XCTestCase {
         XCTAssertTrue(text.hasPrefix("<pad>\t0\n<unk>\t0\n<s>\t0\n</s>\t0\na\t2\n"), text)
         XCTAssertEqual(try Vocabulary.load(from: path), vocabulary)
         // No temporary file is left behind.
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: files.directory.path), ["vocab.txt"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: files.url.path), ["vocab.txt"])
     }
 
     func testSaveIntoMissingDirectoryFailsCleanly() throws {
-        let files = try TemporaryFiles()
+        let files = try TemporaryFolder()
         let path = files.path("missing/vocab.txt")
         XCTAssertThrowsError(try builder("a").build().save(to: path)) { error in
             XCTAssertTrue("\(error)".contains("missing/"), "\(error)")
@@ -79,10 +81,11 @@ final class VocabularyTests: XCTestCase {
     /// Errors name the destination, not the temporary file, and a file or symbolic link at the
     /// old predictable temporary name (`.name.tmp.<pid>`) is never followed or overwritten.
     func testSaveNamesTheDestinationAndNeverFollowsALink() throws {
-        let files = try TemporaryFiles()
+        let files = try TemporaryFolder()
         let missing = files.path("missing/vocab.txt")
         XCTAssertThrowsError(try builder("a").build().save(to: missing)) { error in
-            XCTAssertEqual("\(error)", "\(missing): cannot open: No such file or directory")
+            XCTAssertEqual("\(error)", "\(missing): write failed: cannot create a temporary file in "
+                           + "'\(files.path("missing"))': No such file or directory")
         }
         let victim = try files.write("victim.txt", "keep me\n")
         let path = files.path("vocab.txt")
@@ -91,12 +94,12 @@ final class VocabularyTests: XCTestCase {
         try builder("a b").build().save(to: path)
         XCTAssertEqual(try String(contentsOfFile: victim, encoding: .utf8), "keep me\n")
         XCTAssertEqual(try Vocabulary.load(from: path).count, 6)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: files.directory.path).sorted(),
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: files.url.path).sorted(),
                        [".vocab.txt.tmp.\(getpid())", "victim.txt", "vocab.txt"])
     }
 
     func testMalformedFilesNameFileAndLine() throws {
-        let files = try TemporaryFiles()
+        let files = try TemporaryFolder()
         let specials = "<pad>\t0\n<unk>\t0\n<s>\t0\n</s>\t0\n"
         let cases: [(String, Int, String)] = [
             (specials + "a\t3\nb 2\n", 6, "no TAB"),
@@ -118,7 +121,7 @@ final class VocabularyTests: XCTestCase {
         }
         let invalid = try files.write("bad.txt", bytes: Array(specials.utf8) + [0x61, 0xC3, 0x09, 0x31, 0x0A])
         XCTAssertThrowsError(try Vocabulary.load(from: invalid)) { error in
-            XCTAssertEqual(error as? TokenizeError, .invalidUTF8(path: invalid, line: 5, byte: 2, value: 0xC3))
+            XCTAssertEqual(error as? FileError, .invalidUTF8(path: invalid, line: 5, byte: 2, value: 0xC3))
         }
         XCTAssertThrowsError(try Vocabulary.load(from: files.path("none.txt"))) { error in
             XCTAssertTrue("\(error)".contains("none.txt: cannot open"), "\(error)")
@@ -126,7 +129,7 @@ final class VocabularyTests: XCTestCase {
     }
 
     func testBuildFromFileUsesTokenizerAndNormalizer() throws {
-        let files = try TemporaryFiles()
+        let files = try TemporaryFolder()
         let path = try files.write("corpus.txt", "The cat sat.\nthe CAT ran!\n\nStraße, STRASSE.")
         var builder = VocabularyBuilder()
         try builder.addFile(path, tokenizer: ICUWordTokenizer(normalizer: TextNormalizer(caseMapping: .fold)))

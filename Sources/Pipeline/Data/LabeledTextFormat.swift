@@ -1,3 +1,4 @@
+import FileIO
 import Tokenize
 
 /// The line formats of classification files.

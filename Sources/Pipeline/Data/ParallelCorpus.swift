@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import FileIO
 import Tokenize
 
 /// The sentence pairs of a parallel corpus for translation, in file order, read from either
@@ -29,7 +30,7 @@ import Tokenize
 /// `options.policy` decides: `.fail` throws the first, `.skip` leaves the pair out and records
 /// the problem (one per pair, the first found) in `skipped`.
 ///
-/// Always errors, whatever the policy: a file that cannot be read (`TokenizeError`), two files
+/// Always errors, whatever the policy: a file that cannot be read (`FileError`), two files
 /// with different numbers of lines (the lines are then likely shifted, so no pair can be trusted;
 /// the error names the shorter file and both counts), a corpus without lines and a corpus whose
 /// every pair was skipped.
@@ -251,40 +252,8 @@ public struct ParallelCorpus: Equatable, Sendable {
         }
     }
 
-    /// The bytes of the file at `path`.
-    private static func contents(of path: String) throws(TokenizeError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: SHA256.systemError()) }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw .readFailed(path: path, reason: SHA256.systemError()) }
-        guard (status.st_mode & S_IFMT) != S_IFDIR else { throw .readFailed(path: path, reason: "it is a directory") }
-        var bytes: [UInt8] = []
-        var capacity = max(Int(status.st_size) + 1, 1 << 16)  // + 1: the end is seen without growing
-        while true {
-            var failure: String?
-            let oldCount = bytes.count
-            bytes.append(contentsOf: repeatElement(0, count: capacity - oldCount))
-            let filled = bytes.withUnsafeMutableBufferPointer { buffer -> Int in
-                var filled = oldCount
-                while filled < buffer.count {
-                    let n = read(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        failure = SHA256.systemError()
-                        break
-                    }
-                    if n == 0 { break }
-                    filled += n
-                }
-                return filled
-            }
-            if let failure { throw .readFailed(path: path, reason: failure) }
-            if filled < capacity {
-                bytes.removeLast(capacity - filled)
-                return bytes
-            }
-            capacity *= 2  // the file grew while it was read, or its size was unknown
-        }
+    /// The bytes of the file at `path` (decompressed for a `.gz` file).
+    private static func contents(of path: String) throws(FileError) -> [UInt8] {
+        try InputFile(path: path).readAll()
     }
 }

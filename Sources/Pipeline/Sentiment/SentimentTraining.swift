@@ -1,3 +1,4 @@
+import FileIO
 import Embedding
 import Foundation
 import Seq2Seq

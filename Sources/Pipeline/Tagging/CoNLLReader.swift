@@ -1,3 +1,4 @@
+import FileIO
 import Tokenize
 
 /// Reads CoNLL-style files: one token per line, its columns separated by spaces or TABs, a blank
@@ -17,7 +18,7 @@ import Tokenize
 ///   token and tag columns (with the tag in the last column, at least one more than the token
 ///   column needs: the tag must be a column of its own).
 /// - Errors name the file and line (`DataError`); invalid UTF-8 is reported by `LineReader`
-///   (`TokenizeError.invalidUTF8`, also with the line). A file without sentences is an error.
+///   (`FileError.invalidUTF8`, also with the line). A file without sentences is an error.
 ///
 /// Reading streams: `forEachSentence` holds one sentence at a time, whatever the file size.
 /// A reader can read its file any number of times.

@@ -1,3 +1,4 @@
+import FileIO
 import Embedding
 import Foundation
 import Tensor
@@ -20,8 +21,8 @@ enum TrainingData {
             throw DataError(path: checkpoint, "an earlier run that did not finish left this checkpoint; add --resume "
                             + "to continue it, or delete the file to start over")
         }
-        AtomicFileWriter.removeAbandonedTemporaries(for: path)
-        AtomicFileWriter.removeAbandonedTemporaries(for: checkpoint)
+        AtomicFile.removeAbandonedTemporaries(for: path)
+        AtomicFile.removeAbandonedTemporaries(for: checkpoint)
     }
 
     /// Holds out `fraction` of `items` (seeded, at least one) as a dev set; both keep file order.

@@ -29,9 +29,9 @@ public final class BufferedWriter {
     }
 
     /// Creates or truncates `path` for writing (mode 0644).
-    public init(path: String, threshold: Int = 1 << 16) throws(TokenizeError) {
+    public init(path: String, threshold: Int = 1 << 16) throws(FileError) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .cannotOpen(path: path, reason: LineReader.systemError()) }
+        guard fd >= 0 else { throw .cannotOpen(path: path, reason: FileError.systemReason()) }
         self.fd = fd
         self.name = path
         self.ownsDescriptor = true
@@ -52,22 +52,27 @@ public final class BufferedWriter {
         if ownsDescriptor { close(fd) }
     }
 
+    /// Appends `text`'s UTF-8 bytes to the buffer.
+    public func append(_ text: some StringProtocol) {
+        buffer.append(contentsOf: text.utf8)
+    }
+
     /// Flushes when the buffer has reached the threshold.
     @inline(__always)
-    public func flushIfFull() throws(TokenizeError) {
+    public func flushIfFull() throws(FileError) {
         if buffer.count >= threshold { try flush() }
     }
 
     /// Writes out everything buffered.
-    public func flush() throws(TokenizeError) {
-        var failure: TokenizeError?
+    public func flush() throws(FileError) {
+        var failure: FileError?
         buffer.withUnsafeBytes { bytes in
             var offset = 0
             while offset < bytes.count {
                 let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    failure = .writeFailed(path: name, reason: LineReader.systemError())
+                    failure = .writeFailed(path: name, reason: FileError.systemReason())
                     return
                 }
                 offset += n
@@ -78,10 +83,10 @@ public final class BufferedWriter {
     }
 
     /// Flushes and asks the system to put the data on disk (`fsync`).
-    public func synchronize() throws(TokenizeError) {
+    public func synchronize() throws(FileError) {
         try flush()
         if fsync(fd) != 0 && errno != EINVAL {
-            throw .writeFailed(path: name, reason: LineReader.systemError())
+            throw .writeFailed(path: name, reason: FileError.systemReason())
         }
     }
 }

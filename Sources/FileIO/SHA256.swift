@@ -102,38 +102,23 @@ public struct SHA256: Sendable {
         return hex(hasher.finalize())
     }
 
-    /// The digest of the file at `path` as 64 lowercase hexadecimal digits, read in 1 MiB chunks.
-    /// Throws `SHA256.FileError` naming `path` if the file cannot be opened or read.
-    public static func hexDigest(ofFile path: String) throws -> String {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw FileError(path: path, reason: systemError()) }
-        defer { close(descriptor) }
+    /// The digest of the file at `path` (its own bytes, also for a `.gz` file) as 64 lowercase
+    /// hexadecimal digits, read in 1 MiB chunks. Throws the `FileError` of `InputFile`.
+    public static func hexDigest(ofFile path: String) throws(FileError) -> String {
+        let file = try InputFile(path: path, decompress: false)
         var hasher = SHA256()
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: fileChunkSize, alignment: 16)
         defer { chunk.deallocate() }
         while true {
-            let count = read(descriptor, chunk.baseAddress!, fileChunkSize)
+            let count = try file.read(into: chunk.baseAddress!, count: fileChunkSize)
             if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw FileError(path: path, reason: systemError())
-            }
             hasher.update(UnsafeRawBufferPointer(rebasing: chunk[0..<count]))
         }
         return hex(hasher.finalize())
     }
 
-    /// A file that could not be hashed (the first reading of a training file): `path` and the
-    /// system's reason, worded as other unreadable inputs are.
-    public struct FileError: Error, Equatable, Sendable, CustomStringConvertible {
-        public let path: String
-        public let reason: String
-
-        public var description: String { "\(path): cannot open: \(reason)" }
-    }
-
     /// `bytes` as lowercase hexadecimal digits.
-    static func hex(_ bytes: [UInt8]) -> String {
+    public static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         text.reserveCapacity(2 * bytes.count)
@@ -142,11 +127,6 @@ public struct SHA256: Sendable {
             text.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: text, as: UTF8.self)
-    }
-
-    /// The text of the current `errno`.
-    static func systemError() -> String {
-        String(cString: strerror(errno))
     }
 
     // MARK: - The compression function

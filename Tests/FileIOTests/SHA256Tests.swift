@@ -1,5 +1,5 @@
 import Foundation
-import Pipeline
+import FileIO
 import XCTest
 
 /// SHA-256 against the FIPS 180-4 / NIST example vectors, at every padding boundary, in uneven
@@ -114,7 +114,7 @@ final class SHA256Tests: XCTestCase {
     func testUnreadableFilesThrowNamingThePath() {
         let missing = "/nonexistent-\(UUID().uuidString)/train.txt"
         XCTAssertThrowsError(try SHA256.hexDigest(ofFile: missing)) { error in
-            XCTAssertEqual((error as? SHA256.FileError)?.path, missing)
+            XCTAssertEqual((error as? FileError)?.path, missing)
             XCTAssertTrue("\(error)".contains(missing), "\(error)")
             XCTAssertTrue("\(error)".contains("No such file"), "\(error)")
         }

@@ -6,15 +6,16 @@ import Darwin
 import CICU
 
 /// Reads a UTF-8 text file (or standard input) line by line in fixed-size chunks, so memory stays
-/// bounded by the chunk size plus the longest line, whatever the file size.
+/// bounded by the chunk size plus the longest line, whatever the file size. A `.gz` file is
+/// decompressed as it is read (`InputFile`).
 ///
 /// - Lines are split on "\n" only (not on "\r", U+0085, U+2028 or U+2029); the "\n" is not part
 ///   of the line. A last line without "\n" is still a line. An empty file has no lines.
 /// - Every line is checked to be valid UTF-8 before it is handed out; the first invalid line
-///   throws `TokenizeError.invalidUTF8` naming the file, the line number and the byte, after all
+///   throws `FileError.invalidUTF8` naming the file, the line number and the byte, after all
 ///   lines before it were delivered.
 /// - A line longer than `maximumLineLength` bytes (not counting its "\n") throws
-///   `TokenizeError.lineTooLong`; a line of exactly `maximumLineLength` bytes is accepted. The
+///   `FileError.lineTooLong`; a line of exactly `maximumLineLength` bytes is accepted. The
 ///   buffer grows to at most `maximumLineLength + 1` bytes (the line plus its "\n"), so blocks
 ///   handed out are never longer than that. The default, 2^30 - 1 bytes, keeps every block within
 ///   the 2^30-byte limit of the ICU segmenter.
@@ -35,45 +36,33 @@ public final class LineReader {
     /// The default `maximumLineLength`: 2^30 - 1 bytes, so a block (line plus "\n") stays within
     /// the segmenter's 2^30-byte limit.
     public static let defaultMaximumLineLength = (1 << 30) - 1
-    private let fd: Int32
-    private let ownsDescriptor: Bool
+    private let file: InputFile
 
     /// Opens `path` for reading.
-    /// - Throws: `TokenizeError.cannotOpen` when the file is missing or unreadable.
-    public init(path: String, chunkSize: Int = 1 << 20, maximumLineLength: Int = LineReader.defaultMaximumLineLength) throws(TokenizeError) {
+    /// - Throws: `FileError.cannotOpen` when the file is missing or unreadable, `readFailed` for
+    ///   a folder.
+    public init(path: String, chunkSize: Int = 1 << 20, maximumLineLength: Int = LineReader.defaultMaximumLineLength) throws(FileError) {
         precondition(chunkSize > 0 && maximumLineLength > 0)
         precondition(chunkSize <= maximumLineLength, "chunkSize must not exceed maximumLineLength")
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .cannotOpen(path: path, reason: Self.systemError()) }
+        self.file = try InputFile(path: path)
         self.path = path
-        self.fd = fd
-        self.ownsDescriptor = true
         self.chunkSize = chunkSize
         self.maximumLineLength = maximumLineLength
     }
 
-    /// Checks that `path` can be opened for reading (it exists and is readable), without keeping
-    /// it open: lets a tool check all its inputs up front, then open them one at a time.
-    /// - Throws: the `TokenizeError.cannotOpen` that `init(path:)` would throw.
-    public static func checkReadable(_ path: String) throws(TokenizeError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .cannotOpen(path: path, reason: systemError()) }
-        close(fd)
+    /// Checks that `path` can be opened for reading, without keeping it open (`InputFile.checkReadable`).
+    public static func checkReadable(_ path: String) throws(FileError) {
+        try InputFile.checkReadable(path)
     }
 
     /// Reads standard input; error messages call it `<stdin>`.
     public init(standardInputWithChunkSize chunkSize: Int = 1 << 20, maximumLineLength: Int = LineReader.defaultMaximumLineLength) {
         precondition(chunkSize > 0 && maximumLineLength > 0)
         precondition(chunkSize <= maximumLineLength, "chunkSize must not exceed maximumLineLength")
-        self.path = "<stdin>"
-        self.fd = 0
-        self.ownsDescriptor = false
+        self.file = InputFile()
+        self.path = file.path
         self.chunkSize = chunkSize
         self.maximumLineLength = maximumLineLength
-    }
-
-    deinit {
-        if ownsDescriptor { close(fd) }
     }
 
     /// Calls `body` with blocks of whole lines: each block holds one or more complete lines, each
@@ -92,7 +81,7 @@ public final class LineReader {
                 // The buffer holds part of one line only (no "\n"): grow it. It needs room for
                 // maximumLineLength bytes plus the "\n"; full at that size means the line is longer.
                 guard capacity <= maximumLineLength else {
-                    throw TokenizeError.lineTooLong(path: path, line: lineNumber, limit: maximumLineLength)
+                    throw FileError.lineTooLong(path: path, line: lineNumber, limit: maximumLineLength)
                 }
                 let grown = min(capacity * 2, maximumLineLength + 1)
                 let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
@@ -101,11 +90,7 @@ public final class LineReader {
                 storage = bigger
                 capacity = grown
             }
-            let n = read(fd, storage + filled, capacity - filled)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw TokenizeError.readFailed(path: path, reason: Self.systemError())
-            }
+            let n = try file.read(into: storage + filled, count: capacity - filled, linesBefore: lineNumber - 1)
             if n == 0 { atEnd = true }
             let carried = filled  // bytes kept from the last read: part of one line, no "\n"
             filled += n
@@ -180,7 +165,7 @@ public final class LineReader {
         while lineStart > 0 && block[lineStart - 1] != 0x0A { lineStart -= 1 }
         let before = UnsafeBufferPointer(rebasing: block[..<lineStart])
         if lineStart > 0 { try body(before, firstLine) }
-        throw TokenizeError.invalidUTF8(
+        throw FileError.invalidUTF8(
             path: path, line: firstLine + Self.newlineCount(before),
             byte: badOffset - lineStart + 1, value: block[badOffset])
     }
@@ -203,9 +188,5 @@ public final class LineReader {
             i += 1
         }
         return n
-    }
-
-    static func systemError() -> String {
-        String(cString: strerror(errno))
     }
 }

@@ -1,22 +1,23 @@
 import Foundation
-import Tokenize
+import FileIO
+import NLPTestSupport
 import XCTest
 
 /// Atomic replacement, and the clean-up of what killed writes leave behind.
-final class AtomicFileWriterTests: XCTestCase {
+final class AtomicFileTests: XCTestCase {
     func testWriteReplacesTheFileAndLeavesNoTemporary() throws {
-        let files = try TemporaryFiles()
+        let files = try TemporaryFolder()
         let path = try files.write("m.bin", "old")
-        try AtomicFileWriter.write(Array("new".utf8), to: path)
+        try AtomicFile.write(Array("new".utf8), to: path)
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "new")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: files.directory.path), ["m.bin"])
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: files.url.path), ["m.bin"])
     }
 
     /// Temporaries of processes that no longer run, last written over a minute ago, are removed;
     /// those of a running process (this one), fresh ones, names not of the writer's form, those
     /// of other files, and the file itself stay.
     func testAbandonedTemporariesOfDeadProcessesAreRemoved() throws {
-        let files = try TemporaryFiles()
+        let files = try TemporaryFolder()
         let dead = "\(Int32.max)"   // no process has this id
         let path = try files.write("m.bin", "model")
         let abandoned = try files.write(".m.bin.tmp.\(dead).1f2e", "half")
@@ -35,12 +36,12 @@ final class AtomicFileWriterTests: XCTestCase {
             try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: file)
         }
         let fresh = try files.write(".m.bin.tmp.\(dead).9c0d", "written just now")
-        AtomicFileWriter.removeAbandonedTemporaries(for: path)
+        AtomicFile.removeAbandonedTemporaries(for: path)
         XCTAssertFalse(FileManager.default.fileExists(atPath: abandoned))
         for file in kept + [fresh, checkpointOne] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: file), file)
         }
-        AtomicFileWriter.removeAbandonedTemporaries(for: path + ".checkpoint")
+        AtomicFile.removeAbandonedTemporaries(for: path + ".checkpoint")
         XCTAssertFalse(FileManager.default.fileExists(atPath: checkpointOne))
     }
 }
