@@ -181,11 +181,8 @@ public struct ModelFile: Equatable, Sendable {
 
     /// Encodes `value` as the file stores documents: sorted keys, unescaped slashes, ISO 8601 dates.
     static func encode<T: Encodable>(_ value: T, as document: ModelFileError.Document) throws(ModelFileError) -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
         do {
-            return try encoder.encode(value)
+            return try CanonicalJSON.data(value)
         } catch {
             throw ModelFileError(path: "<memory>", problem: .cannotEncode(document, describe(error)))
         }

@@ -34,12 +34,6 @@ public enum CellKind: String, Codable, CaseIterable, Sendable {
         self = kind
     }
 
-    /// The kinds' names as help texts list them: "rnn_tanh, rnn_relu, lstm or gru".
-    public static var names: String {
-        let names = allCases.map(\.rawValue)
-        return names.dropLast().joined(separator: ", ") + " or " + names.last!
-    }
-
     /// Gate blocks G in the projections.
     public var gateCount: Int { withCell(CellShape()).gates }
     /// State vectors S per row: 2 for the LSTM (`[h | c]`), else 1.

@@ -17,8 +17,7 @@ struct BenchCommand: ParsableCommand {
           ../shared/bench/compare.sh        # side by side with PyTorch, as ratios
         """)
 
-    @Option(help: "Threads for matrix products (the anchor uses 2).")
-    var threads: Int = 2
+    @OptionGroup var runtime: RuntimeArguments
 
     @Option(help: "Timed iterations per workload (default: the anchor's, 5 to 20 depending on the workload).")
     var iterations: Int?
@@ -36,12 +35,11 @@ struct BenchCommand: ParsableCommand {
         if let workload, !Self.keys.contains(where: { $0.contains(workload) }) {
             throw ValidationError("no workload matches '\(workload)'; the workloads are \(Self.keys.joined(separator: ", "))")
         }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard (iterations ?? 1) >= 1 else { throw ValidationError("--iterations must be at least 1") }
     }
 
     func run() throws {
-        NumericRuntime.configure(threads: threads)
+        runtime.configure()
         var results: [(String, Double)] = []
         var details: [String] = []
         let peak = SgemmPeak.measure()

@@ -24,8 +24,7 @@ struct BenchTagCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The model file (default: models/ner-en.safetensors); give several to time their ensemble.", valueName: "model"))
     var model: [String] = []
 
-    @Option(help: "Threads for the network.")
-    var threads = 2
+    @OptionGroup var runtime: RuntimeArguments
 
     @Option(help: "Passes over the file; the fastest is reported.")
     var repeats = 3
@@ -34,11 +33,11 @@ struct BenchTagCommand: ParsableCommand {
     var file: String
 
     func validate() throws {
-        if threads < 1 || repeats < 1 { throw ValidationError("--threads and --repeats must be at least 1") }
+        if repeats < 1 { throw ValidationError("--repeats must be at least 1") }
     }
 
     func run() throws {
-        NumericRuntime.configure(threads: threads)
+        runtime.configure()
         let tagger = try TaggerModel.load(model.isEmpty ? [DefaultModel.path(TagCommand.defaultModelName)] : model)
         var best = Double.infinity, tokens = 0, bytes = 0
         for _ in 0..<repeats {

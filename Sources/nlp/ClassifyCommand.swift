@@ -31,8 +31,7 @@ struct ClassifyCommand: ParsableCommand {
     @Flag(help: "One JSON object per line.")
     var json = false
 
-    @Option(help: "Threads for the network.")
-    var threads = 2
+    @OptionGroup var runtime: RuntimeArguments
 
     @Argument(help: ArgumentHelp("UTF-8 text files, one text per line (standard input when none, or for -).", valueName: "file"))
     var files: [String] = []
@@ -40,12 +39,8 @@ struct ClassifyCommand: ParsableCommand {
     static let defaultModelName = "sentiment-en.safetensors"
     static let chunkLines = 4096
 
-    func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
-    }
-
     func run() throws {
-        NumericRuntime.configure(threads: threads)
+        runtime.configure()
         let classifier = try SentimentModel.load(model.isEmpty ? [DefaultModel.path(Self.defaultModelName)] : model)
         let output = BufferedWriter(standardOutputWithThreshold: 1 << 16)
         try TextLineChunks.forEach(files: files, size: Self.chunkLines) { lines in
@@ -83,11 +78,9 @@ struct ClassifyCommand: ParsableCommand {
             }
             enum CodingKeys: String, CodingKey { case label, probability, probabilities, text }
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let rounded = { (x: Double) in (x * 1e6).rounded() / 1e6 }
         let line = Line(label: result?.label, probability: result.map { rounded($0.probability) },
                         probabilities: result?.probabilities.mapValues(rounded) ?? [:], text: text)
-        return String(decoding: try encoder.encode(line), as: UTF8.self)
+        return try CanonicalJSON.string(line)
     }
 }

@@ -26,25 +26,18 @@ struct EvalSentimentCommand: ParsableCommand {
     @Flag(help: "Print the report as one JSON object.")
     var json = false
 
-    @Option(help: "Threads for the network.")
-    var threads = 2
+    @OptionGroup var runtime: RuntimeArguments
 
     @Argument(help: ArgumentHelp("A labelled file.", valueName: "file"))
     var file: String
 
-    func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
-    }
-
     func run() throws {
-        NumericRuntime.configure(threads: threads)
+        runtime.configure()
         let classifier = try SentimentModel.load(model.isEmpty ? [DefaultModel.path(ClassifyCommand.defaultModelName)] : model)
         let examples = try (format ?? LabeledTextFormat.detect(path: file)).read(path: file)
         let report = try classifier.evaluate(examples, path: file)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(try CanonicalJSON.string(report))
         } else {
             print(report.text)
         }

@@ -28,28 +28,24 @@ struct EvalTaggerCommand: ParsableCommand {
     @Flag(help: "Print the scores as one JSON object.")
     var json = false
 
-    @Option(help: "Threads for the network.")
-    var threads = 2
+    @OptionGroup var runtime: RuntimeArguments
 
     @Argument(help: ArgumentHelp("A CoNLL file with gold tags.", valueName: "file"))
     var file: String
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if tokenColumn < 0 || (tagColumn ?? 1) < 0 { throw ValidationError("columns count from 0") }
         if tagColumn == tokenColumn { throw ValidationError("--token-column and --tag-column must differ") }
     }
 
     func run() throws {
-        NumericRuntime.configure(threads: threads)
+        runtime.configure()
         let tagger = try TaggerModel.load(model.isEmpty ? [DefaultModel.path(TagCommand.defaultModelName)] : model)
         let sentences = try CoNLLReader(path: file, tokenColumn: tokenColumn, tagColumn: tagColumn.map { .index($0) } ?? .last).readAll()
         try TagScheme.checkEntityTags(sentences, path: file)
         let scores = tagger.evaluate(sentences)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(scores), as: UTF8.self))
+            print(try CanonicalJSON.string(scores))
         } else {
             print(scores.text())
         }

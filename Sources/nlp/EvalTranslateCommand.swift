@@ -36,15 +36,10 @@ struct EvalTranslateCommand: ParsableCommand {
     @Flag(help: "Print the scores as one JSON object.")
     var json = false
 
-    @Option(help: "Threads for the network.")
-    var threads = 2
-
-    func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
-    }
+    @OptionGroup var runtime: RuntimeArguments
 
     func run() throws {
-        NumericRuntime.configure(threads: threads)
+        runtime.configure()
         let translator = try TranslationModel(contentsOf: try model ?? DefaultModel.path(TranslateCommand.defaultModelName))
         // Test sets are read whole and must align line for line; empty lines are kept (and score 0).
         if let output { try OutputFile.checkWritable(output, what: "the translations") }
@@ -60,11 +55,9 @@ struct EvalTranslateCommand: ParsableCommand {
         if let output { try AtomicFile.write(Array(translations.map { $0 + "\n" }.joined().utf8), to: output) }
         if json {
             struct Report: Encodable { var bleu: Double; var chrF: Double; var bleuSignature: String; var sentences: Int; var seconds: Double }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
             let report = Report(bleu: bleu.score, chrF: chrF.score, bleuSignature: bleu.description,
                                 sentences: sources.count, seconds: seconds)
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(try CanonicalJSON.string(report))
         } else {
             print(bleu.description)
             print(chrF.description)

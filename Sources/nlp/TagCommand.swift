@@ -43,8 +43,7 @@ struct TagCommand: ParsableCommand {
     @Option(help: "With --input conll: the column of the tokens (0-based); the file may have only that one.")
     var tokenColumn = 0
 
-    @Option(help: "Threads for the network.")
-    var threads = 2
+    @OptionGroup var runtime: RuntimeArguments
 
     @Argument(help: ArgumentHelp("UTF-8 files (standard input when none, or for -).", valueName: "file"))
     var files: [String] = []
@@ -53,7 +52,6 @@ struct TagCommand: ParsableCommand {
     static let chunkLines = 2000
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if tokenColumn < 0 { throw ValidationError("--token-column counts from 0") }
         if input == .conll && output != .inline && output != .conll {
             throw ValidationError("--input conll writes CoNLL (the input with a predicted-tag column); drop --output")
@@ -61,7 +59,7 @@ struct TagCommand: ParsableCommand {
     }
 
     func run() throws {
-        NumericRuntime.configure(threads: threads)
+        runtime.configure()
         let tagger = try TaggerModel.load(model.isEmpty ? [DefaultModel.path(Self.defaultModelName)] : model)
         try TextLineChunks.checkReadable(files)
         let out = BufferedWriter(standardOutputWithThreshold: 1 << 16)

@@ -26,8 +26,6 @@ struct TaggedTextFormatter {
             }.joined()
         case .json:
             let offsets = Self.codePointOffsets(text)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let bytes = Array(text.utf8)
             return try sentences.map { sentence in
                 let object = SentenceJSON(
@@ -41,7 +39,7 @@ struct TaggedTextFormatter {
                         .init(text: String(decoding: bytes[$0.range], as: UTF8.self), tag: $0.tag,
                               start: lineStart + offsets[$0.range.lowerBound], end: lineStart + offsets[$0.range.upperBound])
                     })
-                return String(decoding: try encoder.encode(object), as: UTF8.self) + "\n"
+                return try CanonicalJSON.string(object) + "\n"
             }.joined()
         }
     }

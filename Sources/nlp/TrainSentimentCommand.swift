@@ -43,23 +43,13 @@ struct TrainSentimentCommand: ParsableCommand {
     @Flag(help: "Keep the embedding fixed during training.")
     var freezeEmbedding = false
 
-    @Option(help: "Recurrent cell: \(CellKind.names).")
-    var cell = CellKind.lstm
-
-    @Option(help: "Stacked recurrent layers.")
-    var layers = 1
-
-    @Option(help: "Hidden units per direction.")
-    var hidden = 128
+    @OptionGroup var encoder: EncoderArguments<Self>
 
     @Flag(inversion: .prefixedNo, help: "Read each sentence in both directions.")
     var bidirectional = true
 
     @Option(help: "How the two directions combine: concat or sum.")
     var merge = DirectionMerge.concat
-
-    @Option(help: "Dropout between stacked layers.")
-    var layerDropout = 0.0
 
     @Option(help: "Pooling over time: max, mean or last.")
     var pooling = Pooling.max
@@ -101,9 +91,7 @@ struct TrainSentimentCommand: ParsableCommand {
     func validate() throws {
         if embeddingDim < 1 { throw ValidationError("--embedding-dim must be at least 1") }
         if files.vectors != nil && embedding == .oneHot { throw ValidationError("--vectors and --embedding one-hot exclude each other") }
-        if layers < 1 { throw ValidationError("--layers must be at least 1") }
-        if hidden < 1 { throw ValidationError("--hidden must be at least 1") }
-        for (name, value) in [("--dropout", dropout), ("--layer-dropout", layerDropout), ("--word-dropout", wordDropout)] where !(value >= 0 && value < 1) {
+        for (name, value) in [("--dropout", dropout), ("--word-dropout", wordDropout)] where !(value >= 0 && value < 1) {
             throw ValidationError("\(name) must be in [0, 1)")
         }
         if !(adversarial >= 0 && Float(adversarial).isFinite) {   // the network runs in Float
@@ -146,8 +134,7 @@ struct TrainSentimentCommand: ParsableCommand {
         }
         settings.freezeEmbedding = freezeEmbedding
         settings.vectorsVocabulary = files.vectorsVocab
-        settings.encoder = EncoderConfiguration(cell: cell, inputSize: embeddingDim, hiddenSize: hidden, layers: layers,
-                                                bidirectional: bidirectional, merge: merge, dropout: layerDropout)
+        settings.encoder = encoder.configuration(inputSize: embeddingDim, bidirectional: bidirectional, merge: merge)
         settings.pooling = pooling
         settings.dropout = dropout
         settings.wordDropout = wordDropout
@@ -163,4 +150,9 @@ struct TrainSentimentCommand: ParsableCommand {
         progress.line("\(files.output): best dev \(result.best.summary) at epoch \(result.bestEpoch) of \(result.epochsRun)"
                       + (result.stoppedEarly ? " (stopped early)" : ""))
     }
+}
+
+extension TrainSentimentCommand: EncoderDefaults {
+    static let cell = CellKind.lstm
+    static let hidden = 128
 }

@@ -48,17 +48,7 @@ struct TrainTaggerCommand: ParsableCommand {
     @Option(help: "Hidden units per direction of the character BiLSTM (0: no character features).")
     var charHidden = 25
 
-    @Option(help: "Recurrent cell: \(CellKind.names).")
-    var cell = CellKind.lstm
-
-    @Option(help: "Stacked recurrent layers.")
-    var layers = 1
-
-    @Option(help: "Hidden units per direction.")
-    var hidden = 200
-
-    @Option(help: "Dropout between stacked layers.")
-    var layerDropout = 0.0
+    @OptionGroup var encoder: EncoderArguments<Self>
 
     @Option(help: "Dropout on the token inputs and the encoder output.")
     var dropout = 0.5
@@ -81,15 +71,14 @@ struct TrainTaggerCommand: ParsableCommand {
     @OptionGroup var training: TrainingArguments
 
     func validate() throws {
-        for (name, value) in [("--word-dim", wordDim), ("--hidden", hidden), ("--layers", layers), ("--char-dim", charDim),
-                              ("--min-count", minCount)] where value < 1 {
+        for (name, value) in [("--word-dim", wordDim), ("--char-dim", charDim), ("--min-count", minCount)] where value < 1 {
             throw ValidationError("\(name) must be at least 1")
         }
         if charHidden < 0 || tokenColumn < 0 || (tagColumn ?? 0) < 0 {
             throw ValidationError("--char-hidden, --token-column and --tag-column must be 0 or more")
         }
         if tagColumn == tokenColumn { throw ValidationError("--token-column and --tag-column must differ") }
-        for (name, value) in [("--dropout", dropout), ("--layer-dropout", layerDropout), ("--word-dropout", wordDropout)] where !(value >= 0 && value < 1) {
+        for (name, value) in [("--dropout", dropout), ("--word-dropout", wordDropout)] where !(value >= 0 && value < 1) {
             throw ValidationError("\(name) must be in [0, 1)")
         }
     }
@@ -110,8 +99,7 @@ struct TrainTaggerCommand: ParsableCommand {
         settings.vectorsVocabulary = files.vectorsVocab
         settings.characterDimension = charDim
         settings.characterHidden = charHidden
-        settings.encoder = EncoderConfiguration(cell: cell, inputSize: 0, hiddenSize: hidden, layers: layers,
-                                                bidirectional: true, merge: .concat, dropout: layerDropout)
+        settings.encoder = encoder.configuration(inputSize: 0, bidirectional: true)
         settings.dropout = dropout
         settings.wordDropout = wordDropout
         settings.crf = crf
@@ -125,4 +113,9 @@ struct TrainTaggerCommand: ParsableCommand {
         progress.line("\(files.output): best dev \(result.best.summary) at epoch \(result.bestEpoch) of \(result.epochsRun)"
                       + (result.stoppedEarly ? " (stopped early)" : ""))
     }
+}
+
+extension TrainTaggerCommand: EncoderDefaults {
+    static let cell = CellKind.lstm
+    static let hidden = 200
 }

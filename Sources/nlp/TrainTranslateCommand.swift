@@ -76,14 +76,7 @@ struct TrainTranslateCommand: ParsableCommand {
     @Option(help: "Width of the source and target embeddings.")
     var embeddingDim = 256
 
-    @Option(help: "Recurrent cell of encoder and decoder: \(CellKind.names).")
-    var cell = CellKind.gru
-
-    @Option(help: "Stacked encoder layers.")
-    var layers = 1
-
-    @Option(help: "Encoder hidden units per direction.")
-    var hidden = 256
+    @OptionGroup(title: "Encoder (its cell is also the decoder's)") var encoder: EncoderArguments<Self>
 
     @Flag(inversion: .prefixedNo, help: "Read the source in both directions.")
     var bidirectional = true
@@ -99,9 +92,6 @@ struct TrainTranslateCommand: ParsableCommand {
 
     @Option(help: "Dropout on embeddings and decoder outputs.")
     var dropout = 0.3
-
-    @Option(help: "Dropout between stacked encoder layers.")
-    var layerDropout = 0.0
 
     @Option(help: "Label smoothing of the training loss.")
     var labelSmoothing = 0.1
@@ -129,16 +119,15 @@ struct TrainTranslateCommand: ParsableCommand {
         if maxWords < 0 { throw ValidationError("--max-words must be 0 (no limit) or more") }
         if merges < 0 { throw ValidationError("--merges must be 0 or more") }
         if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
-        for (name, value) in [("--embedding-dim", embeddingDim), ("--layers", layers), ("--hidden", hidden),
-                              ("--decoder-hidden", decoderHidden), ("--attention-size", attentionSize)] where value < 1 {
+        for (name, value) in [("--embedding-dim", embeddingDim), ("--decoder-hidden", decoderHidden), ("--attention-size", attentionSize)] where value < 1 {
             throw ValidationError("\(name) must be at least 1")
         }
-        for (name, value) in [("--dropout", dropout), ("--layer-dropout", layerDropout), ("--label-smoothing", labelSmoothing)]
+        for (name, value) in [("--dropout", dropout), ("--label-smoothing", labelSmoothing)]
         where !(value >= 0 && value < 1) {
             throw ValidationError("\(name) must be in [0, 1)")
         }
-        if attention == .dot && decoderHidden != (bidirectional ? 2 : 1) * hidden {
-            throw ValidationError("--attention dot needs --decoder-hidden equal to the encoder output width (\((bidirectional ? 2 : 1) * hidden))")
+        if attention == .dot && decoderHidden != (bidirectional ? 2 : 1) * encoder.hidden {
+            throw ValidationError("--attention dot needs --decoder-hidden equal to the encoder output width (\((bidirectional ? 2 : 1) * encoder.hidden))")
         }
     }
 
@@ -157,8 +146,7 @@ struct TrainTranslateCommand: ParsableCommand {
         settings.merges = merges
         settings.minCount = minCount
         settings.embeddingDimension = embeddingDim
-        settings.encoder = EncoderConfiguration(cell: cell, inputSize: embeddingDim, hiddenSize: hidden, layers: layers,
-                                                bidirectional: bidirectional, merge: .concat, dropout: layerDropout)
+        settings.encoder = encoder.configuration(inputSize: embeddingDim, bidirectional: bidirectional)
         settings.decoderHiddenSize = decoderHidden
         settings.attention = attention
         settings.attentionSize = attentionSize
@@ -175,4 +163,9 @@ struct TrainTranslateCommand: ParsableCommand {
         progress.line("\(output): best dev \(result.best.summary) at epoch \(result.bestEpoch) of \(result.epochsRun)"
                       + (result.stoppedEarly ? " (stopped early)" : ""))
     }
+}
+
+extension TrainTranslateCommand: EncoderDefaults {
+    static let cell = CellKind.gru
+    static let hidden = 256
 }

@@ -38,8 +38,7 @@ struct TrainingArguments: ParsableArguments {
     @Option(help: "Seed of initialisation, shuffling and dropout; the same seed and threads give the same model file.")
     var seed: UInt64 = 1
 
-    @Option(help: "Threads for matrix products and element-wise loops.")
-    var threads = 2
+    @OptionGroup var runtime: RuntimeArguments
 
     @Option(help: "Minutes between checkpoints within an epoch (one is also written after every epoch).")
     var checkpointMinutes = 10.0
@@ -65,7 +64,7 @@ struct TrainingArguments: ParsableArguments {
         options.patience = patience
         options.learningRateDecay = lrDecay
         options.seed = seed
-        options.threads = threads
+        options.threads = runtime.threads
         return options
     }
 

@@ -41,8 +41,7 @@ struct TranslateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write an SVG heatmap of the first sentence's attention to this file.", valueName: "file.svg"))
     var attention: String?
 
-    @Option(help: "Threads for the network.")
-    var threads = 2
+    @OptionGroup var runtime: RuntimeArguments
 
     @Argument(help: ArgumentHelp("Sentences to translate (else --input files or standard input).", valueName: "sentence"))
     var sentences: [String] = []
@@ -51,13 +50,12 @@ struct TranslateCommand: ParsableCommand {
     static let chunkLines = 1024
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let problem = search.options(nBest: nBest).problem { throw ValidationError(problem) }
         if !sentences.isEmpty && !inputs.isEmpty { throw ValidationError("give sentences as arguments or --input files, not both") }
     }
 
     func run() throws {
-        NumericRuntime.configure(threads: threads)
+        runtime.configure()
         let translator = try TranslationModel(contentsOf: try model ?? DefaultModel.path(Self.defaultModelName))
         if let attention { try OutputFile.checkWritable(attention, what: "the attention picture") }
         let options = search.options(nBest: nBest)
@@ -104,8 +102,6 @@ struct TranslateCommand: ParsableCommand {
             var source: String
             var translations: [Translation]
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let rounded = translations.map { translation in
             var copy = translation
             copy.score = (copy.score * 1e4).rounded() / 1e4
@@ -113,6 +109,6 @@ struct TranslateCommand: ParsableCommand {
             copy.alignments = copy.alignments.map { $0.map { ($0 * 1e4).rounded() / 1e4 } }
             return copy
         }
-        return String(decoding: try encoder.encode(Line(source: source, translations: rounded)), as: UTF8.self)
+        return try CanonicalJSON.string(Line(source: source, translations: rounded))
     }
 }

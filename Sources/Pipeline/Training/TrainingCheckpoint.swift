@@ -21,10 +21,7 @@ enum TrainingCheckpoint {
         for (name, value) in optimizer.tensors.sorted(by: { $0.key < $1.key }) {
             tensors.append(SafeTensors.Tensor(name: "optimizer." + name, shape: [value.rows, value.cols], values: value))
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let metadata = ["format": format, "fingerprint": fingerprint,
-                        "state": String(decoding: try encoder.encode(state), as: UTF8.self)]
+        let metadata = ["format": format, "fingerprint": fingerprint, "state": try CanonicalJSON.string(state)]
         try ModelFile.replaceFile(at: path, with: SafeTensors(tensors: tensors, metadata: metadata).encoded(path: path))
     }
 

@@ -58,9 +58,7 @@ enum TrainingData {
     /// SHA-256 of a run's provenance before training (data checksums, options, settings): a
     /// checkpoint is resumed only by the run it belongs to.
     static func fingerprint(_ provenance: Provenance) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return SHA256.hexDigest(try encoder.encode(provenance))
+        SHA256.hexDigest(try CanonicalJSON.data(provenance))
     }
 
     /// The checkpoint file of a run writing the model `outputPath`: beside it, `.checkpoint` added.

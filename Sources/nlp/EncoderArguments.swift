@@ -1,0 +1,36 @@
+import ArgumentParser
+import Seq2Seq
+
+/// The recurrent encoder's options, shared by the `nlp train` tasks; `Defaults` gives each task's
+/// default cell and width, which the help shows.
+struct EncoderArguments<Defaults: EncoderDefaults>: ParsableArguments {
+    @Option(help: "Recurrent cell.")   // the help lists CellKind.allCases
+    var cell = Defaults.cell
+
+    @Option(help: "Stacked recurrent layers.")
+    var layers = 1
+
+    @Option(help: "Hidden units per direction.")
+    var hidden = Defaults.hidden
+
+    @Option(help: "Dropout between stacked layers.")
+    var layerDropout = 0.0
+
+    func validate() throws {
+        if layers < 1 { throw ValidationError("--layers must be at least 1") }
+        if hidden < 1 { throw ValidationError("--hidden must be at least 1") }
+        if !(layerDropout >= 0 && layerDropout < 1) { throw ValidationError("--layer-dropout must be in [0, 1)") }
+    }
+
+    /// The encoder these options describe, reading vectors of width `inputSize`.
+    func configuration(inputSize: Int, bidirectional: Bool, merge: DirectionMerge = .concat) -> EncoderConfiguration {
+        EncoderConfiguration(cell: cell, inputSize: inputSize, hiddenSize: hidden, layers: layers,
+                             bidirectional: bidirectional, merge: merge, dropout: layerDropout)
+    }
+}
+
+/// A task's default encoder.
+protocol EncoderDefaults {
+    static var cell: CellKind { get }
+    static var hidden: Int { get }
+}

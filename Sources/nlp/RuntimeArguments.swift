@@ -1,0 +1,17 @@
+import ArgumentParser
+import Tensor
+
+/// The `--threads` option of every command that runs a network.
+struct RuntimeArguments: ParsableArguments {
+    @Option(help: "Threads for matrix products and element-wise loops.")
+    var threads = 2
+
+    func validate() throws {
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    /// Sets the numeric core's thread count (oneDNN's OpenMP threads).
+    func configure() {
+        NumericRuntime.configure(threads: threads)
+    }
+}
