@@ -2,7 +2,7 @@ import Seq2Seq
 
 /// Everything a sentiment model file says besides its tensors: the pipeline from text to ids, the
 /// network's shape, and the labels.
-public struct SentimentConfiguration: Codable, Equatable, Sendable {
+public struct SentimentConfiguration: TaskConfiguration, Equatable, Sendable {
     public var tokenize: TokenizeStage
     public var encode: EncodeStage
     public var network: SequenceClassifierConfiguration
@@ -16,8 +16,9 @@ public struct SentimentConfiguration: Codable, Equatable, Sendable {
         self.label = label
     }
 
-    /// A problem that makes the configuration unusable (a file written by hand or damaged), or nil.
-    var problem: String? {
+    public var textTokenizer: TokenizeStage { tokenize }
+
+    public var problem: String? {
         let n = network
         if n.vocabularySize != encode.vocabulary.count {
             return "the network has \(n.vocabularySize) embeddings for a vocabulary of \(encode.vocabulary.count)"

@@ -14,8 +14,8 @@ import Tokenize
 public final class SentimentModel {
     public let configuration: SentimentConfiguration
     public let network: SequenceClassifier<Float>
-    /// The provenance read from the model file (nil for a model built in memory).
-    public private(set) var provenance: Provenance?
+    public static let task = Task.sentiment
+    public var provenance: Provenance?
     /// Models whose probabilities `classify` averages with this one's (an ensemble); empty for one model.
     public private(set) var companions: [SentimentModel] = []
 
@@ -28,26 +28,10 @@ public final class SentimentModel {
         self.network = network
     }
 
-    /// Loads a model file, checking its format, version, task, checksums and that its tensors fit
-    /// its configuration; every problem is a thrown error naming the file.
-    public convenience init(contentsOf path: String) throws {
-        let file = try ModelFile.read(from: path, expecting: .sentiment)
-        let configuration = try file.decodeConfiguration(SentimentConfiguration.self, path: path)
-        if let problem = configuration.problem { throw DataError(path: path, "unusable model configuration: \(problem)") }
-        try configuration.tokenize.checkUsable(modelPath: path)
+    public convenience init(building configuration: SentimentConfiguration) {
         var generator = SeededGenerator(seed: 0)
-        let network = SequenceClassifier<Float>(configuration: configuration.network, generator: &generator)
-        try SafeTensors(tensors: file.tensors).assign(to: network.parameters, path: path)
-        self.init(configuration: configuration, network: network)
-        provenance = try? file.decodeProvenance(Provenance.self, path: path)
-    }
-
-    /// Loads one model file, or several that classify as an ensemble (`ensemble(with:paths:)`).
-    public static func load(_ paths: [String]) throws -> SentimentModel {
-        precondition(!paths.isEmpty, "at least one model file")
-        let models = try paths.map(SentimentModel.init(contentsOf:))
-        try models[0].ensemble(with: Array(models.dropFirst()), paths: Array(paths.dropFirst()))
-        return models[0]
+        self.init(configuration: configuration,
+                  network: SequenceClassifier<Float>(configuration: configuration.network, generator: &generator))
     }
 
     /// Makes this model classify as an ensemble with `others` (their files named by `paths`, for
@@ -59,13 +43,6 @@ public final class SentimentModel {
             throw DataError(path: path, "cannot join the ensemble: this model has the labels \(other.labels), not \(labels)")
         }
         companions = others
-    }
-
-    /// Writes the model to `path` atomically. `dtype` F16 halves the file; values are rounded.
-    public func write(to path: String, provenance: Provenance, dtype: SafeTensors.DType = .f32) throws {
-        let tensors = SafeTensors(parameters: network.parameters, dtype: dtype).tensors
-        try ModelFile(task: .sentiment, configuration: configuration, provenance: provenance, tensors: tensors)
-            .write(to: path)
     }
 
     public var labels: [String] { configuration.label.labels.indices.map(configuration.label.name(of:)) }
@@ -126,7 +103,7 @@ public final class SentimentModel {
     }
 }
 
-extension SentimentModel: TrainableModel {
+extension SentimentModel: EnsembleModel {
     /// A training example: ids and class index.
     public struct Example: Sendable {
         public var ids: [Int]
@@ -134,11 +111,6 @@ extension SentimentModel: TrainableModel {
     }
 
     public var parameters: [Parameter<Float>] { network.parameters }
-
-    public var generatorStates: [[UInt64]] {
-        get { network.generatorStates }
-        set { network.generatorStates = newValue }
-    }
 
     public func length(of example: Example) -> Int { example.ids.count }
 

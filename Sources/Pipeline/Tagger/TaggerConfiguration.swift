@@ -3,7 +3,7 @@ import Seq2Seq
 /// Everything a tagger model file says besides its tensors: how raw text becomes tokens, how
 /// tokens become word and character ids, the network's shape, the tags and their scheme, and
 /// whether a CRF decodes.
-public struct TaggerConfiguration: Codable, Equatable, Sendable {
+public struct TaggerConfiguration: TaskConfiguration, Equatable, Sendable {
     /// Raw text → sentences → tokens (`nlp tag` on plain text); case is kept.
     public var tokenize: TokenizeStage
     public var wordKey: WordKey
@@ -28,8 +28,9 @@ public struct TaggerConfiguration: Codable, Equatable, Sendable {
         self.crf = crf
     }
 
-    /// A problem that makes the configuration unusable (a damaged or hand-edited file), or nil.
-    var problem: String? {
+    public var textTokenizer: TokenizeStage { tokenize }
+
+    public var problem: String? {
         if network.vocabularySize != words.vocabulary.count {
             return "the network has \(network.vocabularySize) word embeddings for a vocabulary of \(words.vocabulary.count)"
         }

@@ -17,7 +17,8 @@ public final class TaggerModel {
     public let configuration: TaggerConfiguration
     public let network: SequenceTagger<Float>
     public let crf: LinearChainCRF<Float>?
-    public private(set) var provenance: Provenance?
+    public static let task = Task.tagger
+    public var provenance: Provenance?
     /// Models whose scores `tag` averages with this one's (an ensemble); empty for a single model.
     public private(set) var companions: [TaggerModel] = []
     /// The CRF `tag` decodes with: this model's, or in an ensemble one holding the members' mean scores.
@@ -75,31 +76,10 @@ public final class TaggerModel {
                               allowedStart: masks.start, allowedEnd: masks.end, generator: &generator)
     }
 
-    /// Loads a model file, checking format, version, task, checksums and that the tensors fit.
-    public convenience init(contentsOf path: String) throws {
-        let file = try ModelFile.read(from: path, expecting: .tagger)
-        let configuration = try file.decodeConfiguration(TaggerConfiguration.self, path: path)
-        if let problem = configuration.problem { throw DataError(path: path, "unusable model configuration: \(problem)") }
-        try configuration.tokenize.checkUsable(modelPath: path)
+    public convenience init(building configuration: TaggerConfiguration) {
         var generator = SeededGenerator(seed: 0)
         let network = SequenceTagger<Float>(configuration: configuration.network, generator: &generator)
-        let crf = Self.makeCRF(configuration, generator: &generator)
-        try SafeTensors(tensors: file.tensors).assign(to: network.parameters + (crf?.parameters ?? []), path: path)
-        self.init(configuration: configuration, network: network, crf: crf)
-        provenance = try? file.decodeProvenance(Provenance.self, path: path)
-    }
-
-    /// Loads one model file, or several that tag as an ensemble (`ensemble(with:paths:)`).
-    public static func load(_ paths: [String]) throws -> TaggerModel {
-        precondition(!paths.isEmpty, "at least one model file")
-        let models = try paths.map(TaggerModel.init(contentsOf:))
-        try models[0].ensemble(with: Array(models.dropFirst()), paths: Array(paths.dropFirst()))
-        return models[0]
-    }
-
-    public func write(to path: String, provenance: Provenance, dtype: SafeTensors.DType = .f32) throws {
-        let tensors = SafeTensors(parameters: parameters, dtype: dtype).tensors
-        try ModelFile(task: .tagger, configuration: configuration, provenance: provenance, tensors: tensors).write(to: path)
+        self.init(configuration: configuration, network: network, crf: Self.makeCRF(configuration, generator: &generator))
     }
 
     /// The network's input for a sentence of tokens.
@@ -234,7 +214,7 @@ public final class TaggerModel {
     }
 }
 
-extension TaggerModel: TrainableModel {
+extension TaggerModel: EnsembleModel {
     /// A sentence: word ids, character ids per token, tag indices.
     public struct Example: Sendable {
         public var words: [Int]
@@ -243,11 +223,6 @@ extension TaggerModel: TrainableModel {
     }
 
     public var parameters: [Parameter<Float>] { network.parameters + (crf?.parameters ?? []) }
-
-    public var generatorStates: [[UInt64]] {
-        get { network.generatorStates }
-        set { network.generatorStates = newValue }
-    }
 
     public func length(of example: Example) -> Int { example.words.count }
 

@@ -2,7 +2,7 @@ import Seq2Seq
 
 /// Everything a translation model file says besides its tensors: the subword pipeline (one joint
 /// byte-pair encoding for both languages), the two vocabularies of pieces, the network's shape.
-public struct TranslationConfiguration: Codable, Equatable, Sendable {
+public struct TranslationConfiguration: TaskConfiguration, Equatable, Sendable {
     public var subword: SubwordStage
     public var sourceEncode: EncodeStage
     public var targetEncode: EncodeStage
@@ -15,8 +15,9 @@ public struct TranslationConfiguration: Codable, Equatable, Sendable {
         self.network = network
     }
 
-    /// A problem that makes the configuration unusable (a file written by hand or damaged), or nil.
-    var problem: String? {
+    public var textTokenizer: TokenizeStage { subword.tokenize }
+
+    public var problem: String? {
         if network.sourceVocabularySize != sourceEncode.vocabulary.count {
             return "the network has \(network.sourceVocabularySize) source embeddings for a vocabulary of \(sourceEncode.vocabulary.count)"
         }

@@ -13,8 +13,8 @@ import Tokenize
 public final class TranslationModel {
     public let configuration: TranslationConfiguration
     public let network: Translator<Float>
-    /// The provenance read from the model file (nil for a model built in memory).
-    public private(set) var provenance: Provenance?
+    public static let task = Task.translate
+    public var provenance: Provenance?
     /// Label smoothing ε of the training loss.
     public var labelSmoothing = 0.0
     /// Sentences decoded together when scoring the dev set.
@@ -26,25 +26,9 @@ public final class TranslationModel {
         self.network = network
     }
 
-    /// Loads a model file, checking its format, version, task, checksums and that its tensors fit
-    /// its configuration; every problem is a thrown error naming the file.
-    public convenience init(contentsOf path: String) throws {
-        let file = try ModelFile.read(from: path, expecting: .translate)
-        let configuration = try file.decodeConfiguration(TranslationConfiguration.self, path: path)
-        if let problem = configuration.problem { throw DataError(path: path, "unusable model configuration: \(problem)") }
-        try configuration.subword.tokenize.checkUsable(modelPath: path)
+    public convenience init(building configuration: TranslationConfiguration) {
         var generator = SeededGenerator(seed: 0)
-        let network = Translator<Float>(configuration: configuration.network, generator: &generator)
-        try SafeTensors(tensors: file.tensors).assign(to: network.parameters, path: path)
-        self.init(configuration: configuration, network: network)
-        provenance = try? file.decodeProvenance(Provenance.self, path: path)
-    }
-
-    /// Writes the model to `path` atomically. `dtype` F16 halves the file; values are rounded.
-    public func write(to path: String, provenance: Provenance, dtype: SafeTensors.DType = .f32) throws {
-        let tensors = SafeTensors(parameters: network.parameters, dtype: dtype).tensors
-        try ModelFile(task: .translate, configuration: configuration, provenance: provenance, tensors: tensors)
-            .write(to: path)
+        self.init(configuration: configuration, network: Translator<Float>(configuration: configuration.network, generator: &generator))
     }
 
     /// The source pieces of `text` and their ids.
@@ -117,7 +101,7 @@ public final class TranslationModel {
     }
 }
 
-extension TranslationModel: TrainableModel {
+extension TranslationModel: TaskModel {
     /// A training pair: source and target ids, and the target text BLEU compares with.
     public struct Example: Sendable {
         public var source: [Int]
@@ -128,10 +112,6 @@ extension TranslationModel: TrainableModel {
 
     public var parameters: [Parameter<Float>] { network.parameters }
 
-    public var generatorStates: [[UInt64]] {
-        get { network.generatorStates }
-        set { network.generatorStates = newValue }
-    }
 
     /// Target pieces and `</s>`: what the loss counts and batches group by.
     public func length(of example: Example) -> Int { example.target.count + 1 }
