@@ -41,7 +41,7 @@ struct ClassifyCommand: ParsableCommand {
 
     func run() throws {
         runtime.configure()
-        let classifier = try SentimentModel.load(model.isEmpty ? [DefaultModel.path(Self.defaultModelName)] : model)
+        let classifier = try TextClassifier.load(model.isEmpty ? [DefaultModel.path(Self.defaultModelName)] : model)
         let output = BufferedWriter(standardOutputWithThreshold: 1 << 16)
         try TextLineChunks.forEach(files: files, size: Self.chunkLines) { lines in
             let blank = lines.map { $0.allSatisfy(\.isWhitespace) }

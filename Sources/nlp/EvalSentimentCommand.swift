@@ -33,7 +33,7 @@ struct EvalSentimentCommand: ParsableCommand {
 
     func run() throws {
         runtime.configure()
-        let classifier = try SentimentModel.load(model.isEmpty ? [DefaultModel.path(ClassifyCommand.defaultModelName)] : model)
+        let classifier = try TextClassifier.load(model.isEmpty ? [DefaultModel.path(ClassifyCommand.defaultModelName)] : model)
         let examples = try (format ?? LabeledTextFormat.detect(path: file)).read(path: file)
         let report = try classifier.evaluate(examples, path: file)
         if json {

@@ -119,7 +119,7 @@ struct TrainSentimentCommand: ParsableCommand {
     }
 
     func run() throws {
-        var settings = SentimentTraining(trainPath: files.train, devPath: files.dev, outputPath: files.output)
+        var settings = TextClassifierTraining(trainPath: files.train, devPath: files.dev, outputPath: files.output)
         settings.devFraction = files.devFraction
         settings.format = format
         settings.tokenize = TokenizeStage(method: tokenizer, normalize: NormalizeStage(

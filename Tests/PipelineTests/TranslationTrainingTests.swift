@@ -104,7 +104,7 @@ final class TranslationTrainingTests: XCTestCase {
         let texts = pairs.map(\.source) + ["Zebras!", ""]
         XCTAssertEqual(loaded.translate(texts), model.translate(texts))
         XCTAssertEqual(loaded.configuration, model.configuration)
-        XCTAssertThrowsError(try SentimentModel(contentsOf: path)) {
+        XCTAssertThrowsError(try TextClassifier(contentsOf: path)) {
             XCTAssertTrue("\($0)".contains("translate"), "a translation model read as a sentiment model: \($0)")
         }
     }

@@ -5,13 +5,13 @@ import XCTest
 
 /// Classifying with an ensemble: each member reads the text with its own pipeline, and the class
 /// probabilities are the members' mean.
-final class SentimentEnsembleTests: XCTestCase {
+final class TextClassifierEnsembleTests: XCTestCase {
     let texts = ["a gorgeous , witty , seductive movie .", "the plot makes no sense .", "unseen zorblat words"]
 
     func train(_ folder: TemporaryFolder, _ name: String, seed: UInt64, minCount: Int = 1,
                labelNames: [String: String] = ["0": "negative", "1": "positive"]) throws -> String {
         let output = folder.path(name)
-        var settings = SentimentTrainingTests.settings(output: output)
+        var settings = TextClassifierTrainingTests.settings(output: output)
         settings.training.seed = seed
         settings.minCount = minCount
         settings.labelNames = labelNames
@@ -22,8 +22,8 @@ final class SentimentEnsembleTests: XCTestCase {
     func testProbabilitiesAreTheMembersMean() throws {
         let folder = try TemporaryFolder()
         let paths = [try train(folder, "a.safetensors", seed: 1), try train(folder, "b.safetensors", seed: 2, minCount: 2)]
-        let members = try paths.map(SentimentModel.init(contentsOf:))
-        let ensemble = try SentimentModel.load(paths)
+        let members = try paths.map(TextClassifier.init(contentsOf:))
+        let ensemble = try TextClassifier.load(paths)
         XCTAssertEqual(ensemble.companions.count, 1)
         let alone = members.map { $0.classify(texts) }
         for (i, result) in ensemble.classify(texts).enumerated() {
@@ -40,7 +40,7 @@ final class SentimentEnsembleTests: XCTestCase {
         let folder = try TemporaryFolder()
         let named = try train(folder, "a.safetensors", seed: 1)
         let unnamed = try train(folder, "b.safetensors", seed: 1, labelNames: [:])
-        XCTAssertThrowsError(try SentimentModel.load([named, unnamed])) { error in
+        XCTAssertThrowsError(try TextClassifier.load([named, unnamed])) { error in
             let message = "\(error)"
             XCTAssertTrue(message.contains(unnamed) && message.contains("cannot join the ensemble"), message)
         }

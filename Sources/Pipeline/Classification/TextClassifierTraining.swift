@@ -5,10 +5,10 @@ import Seq2Seq
 import Tensor
 import Tokenize
 
-/// Trains a `SentimentModel` from labelled text files: reads and checks the data, builds the
+/// Trains a `TextClassifier` from labelled text files: reads and checks the data, builds the
 /// vocabulary and the network, and runs the `Trainer`, writing the best model to `outputPath`
 /// whenever the dev score improves.
-public struct SentimentTraining {
+public struct TextClassifierTraining {
     /// How the tokens enter the network.
     public enum EmbeddingChoice: Equatable, Sendable {
         /// A table learned from N(0, 1), of this width.
@@ -88,7 +88,7 @@ public struct SentimentTraining {
     /// Trains; `resume` continues from the checkpoint beside the output. Progress goes to `progress`.
     @discardableResult
     public func run(resume: Bool = false, progress: TrainingProgress,
-                    stopAfterBatches: Int? = nil) throws -> Trainer<SentimentModel>.Result {
+                    stopAfterBatches: Int? = nil) throws -> Trainer<TextClassifier>.Result {
         if let problem = training.problem { throw DataError(path: outputPath, problem) }
         try TrainingData.prepareOutput(outputPath, resume: resume)
         try tokenize.checkUsable(modelPath: outputPath)
@@ -163,10 +163,10 @@ public struct SentimentTraining {
         if let problem = networkConfiguration.problem { throw DataError(path: outputPath, "cannot build the network: \(problem)") }
         let network = SequenceClassifier<Float>(configuration: networkConfiguration, pretrainedTable: pretrained,
                                                 freezeEmbedding: freezeEmbedding, generator: &generator)
-        let configuration = SentimentConfiguration(tokenize: tokenize, encode: encode, network: networkConfiguration,
+        let configuration = TextClassifierConfiguration(tokenize: tokenize, encode: encode, network: networkConfiguration,
                                                    label: LabelStage(labels: labels, displayNames: labelNames))
-        let model = SentimentModel(configuration: configuration, network: network)
-        func examples(_ texts: [LabeledText], tokens: [[String]]? = nil) -> [SentimentModel.Example] {
+        let model = TextClassifier(configuration: configuration, network: network)
+        func examples(_ texts: [LabeledText], tokens: [[String]]? = nil) -> [TextClassifier.Example] {
             texts.enumerated().map { i, text in
                 let ids = encode(tokens?[i] ?? tokenize(text.text))
                 return .init(ids: ids.isEmpty ? [Vocabulary.unknownID] : ids, label: labelIndex[text.label]!)

@@ -5,14 +5,14 @@ import Tensor
 import NLPTestSupport
 import XCTest
 
-final class SentimentTrainingTests: XCTestCase {
+final class TextClassifierTrainingTests: XCTestCase {
     /// The project's 100-line SST-format sample.
     static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("corpora/sentiment.sample.txt").path
 
     /// A small, fast configuration: training on the sample takes well under a second an epoch.
-    static func settings(output: String, epochs: Int = 4) -> SentimentTraining {
-        var settings = SentimentTraining(trainPath: Self.sample, devPath: Self.sample, outputPath: output)
+    static func settings(output: String, epochs: Int = 4) -> TextClassifierTraining {
+        var settings = TextClassifierTraining(trainPath: Self.sample, devPath: Self.sample, outputPath: output)
         settings.embedding = .learned(dimension: 16)
         settings.encoder = EncoderConfiguration(cell: .lstm, inputSize: 16, hiddenSize: 16, layers: 1,
                                                 bidirectional: true, merge: .concat, dropout: 0)
@@ -31,7 +31,7 @@ final class SentimentTrainingTests: XCTestCase {
         let output = folder.path("model.safetensors")
         let result = try Self.settings(output: output, epochs: 30).run(progress: TrainingProgress(style: .quiet))
         XCTAssertEqual(result.best.metric, 1.0, "training accuracy on the training set: \(result.best.summary)")
-        let model = try SentimentModel(contentsOf: output)
+        let model = try TextClassifier(contentsOf: output)
         let report = try model.evaluate(LabeledTextFormat.labelFirst.read(path: Self.sample), path: Self.sample)
         XCTAssertEqual(report.accuracy, 1.0)
         XCTAssertEqual(model.labels, ["negative", "positive"])
@@ -58,8 +58,8 @@ final class SentimentTrainingTests: XCTestCase {
         var adversarial = Self.settings(output: folder.path("adversarial.safetensors"))
         adversarial.adversarialEpsilon = 1
         try adversarial.run(progress: TrainingProgress(style: .quiet))
-        let plain = try SentimentModel(contentsOf: folder.path("plain.safetensors"))
-        let trained = try SentimentModel(contentsOf: folder.path("adversarial.safetensors"))
+        let plain = try TextClassifier(contentsOf: folder.path("plain.safetensors"))
+        let trained = try TextClassifier(contentsOf: folder.path("adversarial.safetensors"))
         XCTAssertEqual(trained.configuration.network.adversarialEpsilon, 1)
         XCTAssertEqual(trained.provenance?.settings["adversarial"], "1.0")
         XCTAssertEqual(plain.configuration.network.adversarialEpsilon, 0)
@@ -141,7 +141,7 @@ final class SentimentTrainingTests: XCTestCase {
         let model = try Self.smallModel()
         let path = folder.path("round.safetensors")
         try model.write(to: path, provenance: Provenance(data: [], training: TrainingOptions(), settings: [:]))
-        let loaded = try SentimentModel(contentsOf: path)
+        let loaded = try TextClassifier(contentsOf: path)
         let texts = ["a warm , funny film .", "dull", "", "never seen before words here", "the the the"]
         XCTAssertEqual(loaded.classify(texts), model.classify(texts))
         XCTAssertEqual(loaded.configuration, model.configuration)
@@ -157,16 +157,16 @@ final class SentimentTrainingTests: XCTestCase {
         flipped[bytes.count - 3] ^= 0x40
         let corrupted = folder.path("corrupted.safetensors")
         try Data(flipped).write(to: URL(fileURLWithPath: corrupted))
-        XCTAssertThrowsError(try SentimentModel(contentsOf: corrupted)) {
+        XCTAssertThrowsError(try TextClassifier(contentsOf: corrupted)) {
             XCTAssertTrue("\($0)".hasPrefix(corrupted), "\($0)")
             XCTAssertTrue("\($0)".contains("corrupt"), "\($0)")
         }
         let truncated = folder.path("truncated.safetensors")
         try Data(bytes.prefix(bytes.count / 2)).write(to: URL(fileURLWithPath: truncated))
-        XCTAssertThrowsError(try SentimentModel(contentsOf: truncated)) {
+        XCTAssertThrowsError(try TextClassifier(contentsOf: truncated)) {
             XCTAssertTrue("\($0)".hasPrefix(truncated), "\($0)")
         }
-        XCTAssertThrowsError(try SentimentModel(contentsOf: folder.path("absent.safetensors"))) {
+        XCTAssertThrowsError(try TextClassifier(contentsOf: folder.path("absent.safetensors"))) {
             XCTAssertTrue("\($0)".contains("absent.safetensors"), "\($0)")
         }
     }
@@ -200,7 +200,7 @@ final class SentimentTrainingTests: XCTestCase {
         XCTAssertThrowsError(try duplicate.run(progress: TrainingProgress(style: .quiet))) {
             XCTAssertTrue("\($0)".contains("the same name"), "\($0)")
         }
-        let words = (0..<(SentimentTraining.maximumOneHotWidth + 1)).map { "w\($0)" }
+        let words = (0..<(TextClassifierTraining.maximumOneHotWidth + 1)).map { "w\($0)" }
         let train = try folder.write("wide.txt", "0 " + words.prefix(words.count / 2).joined(separator: " ")
                                      + "\n1 " + words.suffix(from: words.count / 2).joined(separator: " ") + "\n")
         var wide = Self.settings(output: folder.path("m.safetensors"))
@@ -214,7 +214,7 @@ final class SentimentTrainingTests: XCTestCase {
     }
 
     /// An untrained model over a small vocabulary, for file tests.
-    static func smallModel() throws -> SentimentModel {
+    static func smallModel() throws -> TextClassifier {
         let vocabulary = ["a", "warm", ",", "funny", "film", ".", "dull", "the"]
         let encode = try JSONDecoder().decode(EncodeStage.self, from: JSONEncoder().encode(
             ["tokens": ["<pad>", "<unk>", "<s>", "</s>"] + vocabulary]))
@@ -224,9 +224,9 @@ final class SentimentTrainingTests: XCTestCase {
                                           merge: .concat, dropout: 0),
             pooling: .mean, classes: 2, dropout: 0.1)
         var generator = SeededGenerator(seed: 5)
-        let configuration = SentimentConfiguration(
+        let configuration = TextClassifierConfiguration(
             tokenize: TokenizeStage(), encode: encode, network: network, label: LabelStage(labels: ["0", "1"]))
-        return SentimentModel(configuration: configuration,
+        return TextClassifier(configuration: configuration,
                               network: SequenceClassifier(configuration: network, generator: &generator))
     }
 }

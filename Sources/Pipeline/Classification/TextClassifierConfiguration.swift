@@ -2,7 +2,7 @@ import Seq2Seq
 
 /// Everything a sentiment model file says besides its tensors: the pipeline from text to ids, the
 /// network's shape, and the labels.
-public struct SentimentConfiguration: TaskConfiguration, Equatable, Sendable {
+public struct TextClassifierConfiguration: TaskConfiguration, Equatable, Sendable {
     public var tokenize: TokenizeStage
     public var encode: EncodeStage
     public var network: SequenceClassifierConfiguration

@@ -3,32 +3,33 @@ import Seq2Seq
 import Tensor
 import Tokenize
 
-/// A sentence classifier (sentiment, or any labels): its pipeline from text to ids, the network
-/// (`SequenceClassifier`: embedding, recurrent encoder, pooling, linear), and its labels. One model
-/// file holds all of it.
+/// A classifier of labelled text (sentiment is one use; the labels are whatever the training data
+/// has): its pipeline from text to ids, the network (`SequenceClassifier`: embedding, recurrent
+/// encoder, pooling, linear), and its labels. One model file holds all of it; the file's task tag
+/// stays `sentiment`, as the shipped models have it.
 ///
 /// ```swift
-/// let model = try SentimentModel(contentsOf: "models/sentiment-en.safetensors")
+/// let model = try TextClassifier(contentsOf: "models/sentiment-en.safetensors")
 /// model.classify("A gorgeous, witty, seductive movie.")   // label "positive", probability 0.99
 /// ```
-public final class SentimentModel {
-    public let configuration: SentimentConfiguration
+public final class TextClassifier {
+    public let configuration: TextClassifierConfiguration
     public let network: SequenceClassifier<Float>
     public static let task = Task.sentiment
     public var provenance: Provenance?
     /// Models whose probabilities `classify` averages with this one's (an ensemble); empty for one model.
-    public private(set) var companions: [SentimentModel] = []
+    public private(set) var companions: [TextClassifier] = []
 
     /// Inference batch size.
     public var batchSize = 64
 
-    public init(configuration: SentimentConfiguration, network: SequenceClassifier<Float>) {
+    public init(configuration: TextClassifierConfiguration, network: SequenceClassifier<Float>) {
         precondition(configuration.network == network.configuration, "network built from another configuration")
         self.configuration = configuration
         self.network = network
     }
 
-    public convenience init(building configuration: SentimentConfiguration) {
+    public convenience init(building configuration: TextClassifierConfiguration) {
         var generator = SeededGenerator(seed: 0)
         self.init(configuration: configuration,
                   network: SequenceClassifier<Float>(configuration: configuration.network, generator: &generator))
@@ -37,7 +38,7 @@ public final class SentimentModel {
     /// Makes this model classify as an ensemble with `others` (their files named by `paths`, for
     /// errors): each member reads the text with its own pipeline, and the class probabilities are
     /// the members' mean, p(c | x) = (1/K) Σ_k p_k(c | x). The members must have the same labels.
-    public func ensemble(with others: [SentimentModel], paths: [String]) throws {
+    public func ensemble(with others: [TextClassifier], paths: [String]) throws {
         precondition(others.count == paths.count, "a path for each model")
         for (other, path) in zip(others, paths) where other.configuration.label != configuration.label {
             throw DataError(path: path, "cannot join the ensemble: this model has the labels \(other.labels), not \(labels)")
@@ -103,7 +104,7 @@ public final class SentimentModel {
     }
 }
 
-extension SentimentModel: EnsembleModel {
+extension TextClassifier: EnsembleModel {
     /// A training example: ids and class index.
     public struct Example: Sendable {
         public var ids: [Int]
