@@ -181,7 +181,7 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
         let decoder: AttentionDecoder, steps: Steps, range: Range<Int>
         let memory: Attention<Scalar>.Memory, products: StepProducts
 
-        func callAsFunction<Cell: RecurrentCell>(_ cell: Cell) {
+        @inline(__always) func callAsFunction<Cell: RecurrentCell>(_ cell: Cell) {
             for t in range { decoder.runStep(cell, t, steps, memory: memory, products: products) }
         }
     }
@@ -356,7 +356,7 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
         /// ∂k, ∂m (S_src·B, ·), summed into over the steps
         let keys: UnsafeMutablePointer<Scalar>, values: UnsafeMutablePointer<Scalar>
 
-        func callAsFunction<Cell: RecurrentCell>(_ cell: Cell) -> Matrix<Scalar> {
+        @inline(__always) func callAsFunction<Cell: RecurrentCell>(_ cell: Cell) -> Matrix<Scalar> {
             decoder.backwardSteps(cell, self)
         }
     }

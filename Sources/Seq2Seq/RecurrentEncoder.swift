@@ -36,7 +36,7 @@ public final class RecurrentEncoder<Scalar: TensorScalar>: ParameterOwner {
         let configuration: EncoderConfiguration, prefix: String
         let generator: SeededGenerator
 
-        func callAsFunction<Cell: RecurrentCell>(_ cell: Cell) -> (ErasedStack<Scalar>, SeededGenerator) {
+        @inline(__always) func callAsFunction<Cell: RecurrentCell>(_ cell: Cell) -> (ErasedStack<Scalar>, SeededGenerator) {
             var generator = self.generator
             let (count, inputSize, H) = (configuration.layers, configuration.inputSize, configuration.hiddenSize)
             let (merge, prefix) = (configuration.merge, self.prefix)
