@@ -140,13 +140,10 @@ struct TrainSentimentCommand: ParsableCommand {
         settings.wordDropout = wordDropout
         settings.adversarialEpsilon = adversarial
         settings.labelNames = try parsedLabelNames()
-        settings.training = training.options
-        settings.recipe = training.config
-        settings.saveDType = files.dtype
-        settings.checkpointMinutes = training.checkpointMinutes
-        settings.checkpointEveryBatches = training.checkpointEveryBatches
+        training.configure(&settings.run)
+        settings.run.saveDType = files.dtype
         let progress = training.progress
-        let result = try settings.run(resume: training.resume, progress: progress)
+        let result = try settings.train(resume: training.resume, progress: progress)
         progress.line("\(files.output): best dev \(result.best.summary) at epoch \(result.bestEpoch) of \(result.epochsRun)"
                       + (result.stoppedEarly ? " (stopped early)" : ""))
     }

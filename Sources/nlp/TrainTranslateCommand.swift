@@ -153,13 +153,10 @@ struct TrainTranslateCommand: ParsableCommand {
         settings.dropout = dropout
         settings.labelSmoothing = labelSmoothing
         settings.tieEmbeddings = tieEmbeddings
-        settings.training = training.options
-        settings.recipe = training.config
-        settings.saveDType = saveDtype == .f16 ? .f16 : .f32
-        settings.checkpointMinutes = training.checkpointMinutes
-        settings.checkpointEveryBatches = training.checkpointEveryBatches
+        training.configure(&settings.run)
+        settings.run.saveDType = saveDtype == .f16 ? .f16 : .f32
         let progress = training.progress
-        let result = try settings.run(resume: training.resume, progress: progress)
+        let result = try settings.train(resume: training.resume, progress: progress)
         progress.line("\(output): best dev \(result.best.summary) at epoch \(result.bestEpoch) of \(result.epochsRun)"
                       + (result.stoppedEarly ? " (stopped early)" : ""))
     }

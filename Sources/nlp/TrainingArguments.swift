@@ -68,6 +68,14 @@ struct TrainingArguments: ParsableArguments {
         return options
     }
 
+    /// Sets the loop's options, the recipe and the checkpoint timing of `run`.
+    func configure(_ run: inout TrainingRun) {
+        run.options = options
+        run.recipe = config
+        run.checkpointMinutes = checkpointMinutes
+        run.checkpointEveryBatches = checkpointEveryBatches
+    }
+
     func validate() throws {
         if clip < 0 { throw ValidationError("--clip must be 0 (no clipping) or a positive number") }
         if let problem = options.problem { throw ValidationError(problem) }

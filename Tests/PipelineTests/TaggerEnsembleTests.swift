@@ -14,10 +14,10 @@ final class TaggerEnsembleTests: XCTestCase {
                scheme: TagScheme? = nil) throws -> String {
         let output = folder.path(name)
         var settings = TaggerTrainingTests.settings(output: output, epochs: 6)
-        settings.training.seed = seed
+        settings.run.options.seed = seed
         settings.minCount = minCount
         settings.modelScheme = scheme
-        try settings.run(progress: TrainingProgress(style: .quiet))
+        try settings.train(progress: TrainingProgress(style: .quiet))
         return output
     }
 

@@ -18,11 +18,11 @@ final class TaggerTrainingTests: XCTestCase {
         settings.encoder.hiddenSize = 24
         settings.dropout = 0.2
         settings.crf = crf
-        settings.training.epochs = epochs
-        settings.training.patience = 1000
-        settings.training.batchSize = 4
-        settings.training.learningRate = 0.02
-        settings.training.seed = 3
+        settings.run.options.epochs = epochs
+        settings.run.options.patience = 1000
+        settings.run.options.batchSize = 4
+        settings.run.options.learningRate = 0.02
+        settings.run.options.seed = 3
         return settings
     }
 
@@ -30,7 +30,7 @@ final class TaggerTrainingTests: XCTestCase {
         let folder = try TemporaryFolder()
         for crf in [true, false] {
             let output = folder.path("ner-\(crf).safetensors")
-            let result = try Self.settings(output: output, epochs: 60, crf: crf).run(progress: TrainingProgress(style: .quiet))
+            let result = try Self.settings(output: output, epochs: 60, crf: crf).train(progress: TrainingProgress(style: .quiet))
             XCTAssertGreaterThan(result.best.metric, 0.97, "crf \(crf): \(result.best.summary)")
             let tagger = try TaggerModel(contentsOf: output)
             let scores = tagger.evaluate(try CoNLLReader(path: Self.sample).readAll())
@@ -41,7 +41,7 @@ final class TaggerTrainingTests: XCTestCase {
     func testALoadedTaggerTagsExactlyAsTheOneInMemoryAndFindsEntitySpans() throws {
         let folder = try TemporaryFolder()
         let output = folder.path("ner.safetensors")
-        try Self.settings(output: output, epochs: 40).run(progress: TrainingProgress(style: .quiet))
+        try Self.settings(output: output, epochs: 40).train(progress: TrainingProgress(style: .quiet))
         let tagger = try TaggerModel(contentsOf: output)
         let again = try TaggerModel(contentsOf: output)
         let text = "Lena Hoffmann joined Kessler in Munich last year.  The company said on Tuesday that profits rose."
@@ -61,12 +61,12 @@ final class TaggerTrainingTests: XCTestCase {
         let folder = try TemporaryFolder()
         var uninterrupted = Self.settings(output: folder.path("a.safetensors"))
         uninterrupted.wordDropout = 0.3   // its draws must be replayed too
-        try uninterrupted.run(progress: TrainingProgress(style: .quiet))
+        try uninterrupted.train(progress: TrainingProgress(style: .quiet))
         var interrupted = Self.settings(output: folder.path("b.safetensors"))
         interrupted.wordDropout = 0.3
-        interrupted.checkpointEveryBatches = 4
-        XCTAssertThrowsError(try interrupted.run(progress: TrainingProgress(style: .quiet), stopAfterBatches: 11))
-        try interrupted.run(resume: true, progress: TrainingProgress(style: .quiet))
+        interrupted.run.checkpointEveryBatches = 4
+        XCTAssertThrowsError(try interrupted.train(progress: TrainingProgress(style: .quiet), stopAfterBatches: 11))
+        try interrupted.train(resume: true, progress: TrainingProgress(style: .quiet))
         XCTAssertEqual(try folder.bytes("a.safetensors"), try folder.bytes("b.safetensors"))
     }
 
@@ -74,7 +74,7 @@ final class TaggerTrainingTests: XCTestCase {
         let folder = try TemporaryFolder()
         var bioes = Self.settings(output: folder.path("bioes.safetensors"), epochs: 40)
         bioes.modelScheme = .bioes
-        let result = try bioes.run(progress: TrainingProgress(style: .quiet))
+        let result = try bioes.train(progress: TrainingProgress(style: .quiet))
         let tagger = try TaggerModel(contentsOf: folder.path("bioes.safetensors"))
         XCTAssertEqual(tagger.configuration.scheme, .bioes)
         XCTAssertTrue(tagger.configuration.tags.contains("S-LOC") && tagger.configuration.tags.contains("E-PER"))
@@ -88,7 +88,7 @@ final class TaggerTrainingTests: XCTestCase {
         var bad = Self.settings(output: folder.path("m.safetensors"))
         bad.trainPath = train
         bad.devPath = train
-        XCTAssertThrowsError(try bad.run(progress: TrainingProgress(style: .quiet))) {
+        XCTAssertThrowsError(try bad.train(progress: TrainingProgress(style: .quiet))) {
             XCTAssertTrue("\($0)".hasPrefix("\(train):3:"), "\($0)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("m.safetensors")))
@@ -98,13 +98,13 @@ final class TaggerTrainingTests: XCTestCase {
         let folder = try TemporaryFolder()
         var posColumn = Self.settings(output: folder.path("m.safetensors"))
         posColumn.tagColumn = .index(1)
-        XCTAssertThrowsError(try posColumn.run(progress: TrainingProgress(style: .quiet))) {
+        XCTAssertThrowsError(try posColumn.train(progress: TrainingProgress(style: .quiet))) {
             XCTAssertTrue("\($0)".contains("sample.conll:3: 'NNP' is not a tag of an entity scheme"), "\($0)")
         }
         let dev = try folder.write("dev.conll", "The DT O\ncat NN O\n\n")
         var noEntities = Self.settings(output: folder.path("m.safetensors"))
         noEntities.devPath = dev
-        XCTAssertThrowsError(try noEntities.run(progress: TrainingProgress(style: .quiet))) {
+        XCTAssertThrowsError(try noEntities.train(progress: TrainingProgress(style: .quiet))) {
             XCTAssertTrue("\($0)".hasPrefix("\(dev): the dev sentences hold no entity"), "\($0)")
         }
     }
@@ -118,6 +118,6 @@ final class TaggerTrainingTests: XCTestCase {
         var repaired = Self.settings(output: folder.path("m.safetensors"))
         repaired.trainPath = try folder.write("train.conll", text)
         repaired.dataScheme = .iob2
-        XCTAssertNoThrow(try repaired.run(progress: TrainingProgress(style: .quiet)))
+        XCTAssertNoThrow(try repaired.train(progress: TrainingProgress(style: .quiet)))
     }
 }

@@ -12,10 +12,10 @@ final class TextClassifierEnsembleTests: XCTestCase {
                labelNames: [String: String] = ["0": "negative", "1": "positive"]) throws -> String {
         let output = folder.path(name)
         var settings = TextClassifierTrainingTests.settings(output: output)
-        settings.training.seed = seed
+        settings.run.options.seed = seed
         settings.minCount = minCount
         settings.labelNames = labelNames
-        try settings.run(progress: TrainingProgress(style: .quiet))
+        try settings.train(progress: TrainingProgress(style: .quiet))
         return output
     }
 

@@ -18,18 +18,18 @@ final class TextClassifierTrainingTests: XCTestCase {
                                                 bidirectional: true, merge: .concat, dropout: 0)
         settings.dropout = 0.3
         settings.labelNames = ["0": "negative", "1": "positive"]
-        settings.training.epochs = epochs
-        settings.training.batchSize = 8
-        settings.training.learningRate = 0.01
-        settings.training.patience = 100
-        settings.training.seed = 11
+        settings.run.options.epochs = epochs
+        settings.run.options.batchSize = 8
+        settings.run.options.learningRate = 0.01
+        settings.run.options.patience = 100
+        settings.run.options.seed = 11
         return settings
     }
 
     func testTrainingOverfitsATinyCorpus() throws {
         let folder = try TemporaryFolder()
         let output = folder.path("model.safetensors")
-        let result = try Self.settings(output: output, epochs: 30).run(progress: TrainingProgress(style: .quiet))
+        let result = try Self.settings(output: output, epochs: 30).train(progress: TrainingProgress(style: .quiet))
         XCTAssertEqual(result.best.metric, 1.0, "training accuracy on the training set: \(result.best.summary)")
         let model = try TextClassifier(contentsOf: output)
         let report = try model.evaluate(LabeledTextFormat.labelFirst.read(path: Self.sample), path: Self.sample)
@@ -41,11 +41,11 @@ final class TextClassifierTrainingTests: XCTestCase {
 
     func testTheSameSeedGivesAByteIdenticalModelFile() throws {
         let folder = try TemporaryFolder()
-        try Self.settings(output: folder.path("a.safetensors")).run(progress: TrainingProgress(style: .quiet))
-        try Self.settings(output: folder.path("b.safetensors")).run(progress: TrainingProgress(style: .quiet))
+        try Self.settings(output: folder.path("a.safetensors")).train(progress: TrainingProgress(style: .quiet))
+        try Self.settings(output: folder.path("b.safetensors")).train(progress: TrainingProgress(style: .quiet))
         var other = Self.settings(output: folder.path("c.safetensors"))
-        other.training.seed = 12
-        try other.run(progress: TrainingProgress(style: .quiet))
+        other.run.options.seed = 12
+        try other.train(progress: TrainingProgress(style: .quiet))
         XCTAssertEqual(try folder.bytes("a.safetensors"), try folder.bytes("b.safetensors"))
         XCTAssertNotEqual(try folder.bytes("a.safetensors"), try folder.bytes("c.safetensors"))
     }
@@ -54,10 +54,10 @@ final class TextClassifierTrainingTests: XCTestCase {
     /// same seed without it learns other weights); without it no "adversarial" setting is recorded.
     func testAdversarialTrainingIsRecordedAndChangesTheWeights() throws {
         let folder = try TemporaryFolder()
-        try Self.settings(output: folder.path("plain.safetensors")).run(progress: TrainingProgress(style: .quiet))
+        try Self.settings(output: folder.path("plain.safetensors")).train(progress: TrainingProgress(style: .quiet))
         var adversarial = Self.settings(output: folder.path("adversarial.safetensors"))
         adversarial.adversarialEpsilon = 1
-        try adversarial.run(progress: TrainingProgress(style: .quiet))
+        try adversarial.train(progress: TrainingProgress(style: .quiet))
         let plain = try TextClassifier(contentsOf: folder.path("plain.safetensors"))
         let trained = try TextClassifier(contentsOf: folder.path("adversarial.safetensors"))
         XCTAssertEqual(trained.configuration.network.adversarialEpsilon, 1)
@@ -78,22 +78,22 @@ final class TextClassifierTrainingTests: XCTestCase {
         var uninterrupted = Self.settings(output: straight)
         uninterrupted.wordDropout = 0.3   // its draws must be replayed too
         uninterrupted.adversarialEpsilon = 1   // and the second, perturbed pass's
-        try uninterrupted.run(progress: TrainingProgress(style: .quiet))
+        try uninterrupted.train(progress: TrainingProgress(style: .quiet))
 
         var resumable = Self.settings(output: interrupted)
         resumable.wordDropout = 0.3
         resumable.adversarialEpsilon = 1
-        resumable.checkpointEveryBatches = 5
-        XCTAssertThrowsError(try resumable.run(progress: TrainingProgress(style: .quiet), stopAfterBatches: 23)) {
+        resumable.run.checkpointEveryBatches = 5
+        XCTAssertThrowsError(try resumable.train(progress: TrainingProgress(style: .quiet), stopAfterBatches: 23)) {
             XCTAssertTrue($0 is TrainingInterruption, "\($0)")
         }
-        XCTAssertTrue(FileManager.default.fileExists(atPath: resumable.checkpointPath))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: resumable.run.checkpointPath))
         // Without resume the checkpoint is not thrown away: the run is refused and says how to go on.
-        XCTAssertThrowsError(try resumable.run(progress: TrainingProgress(style: .quiet))) {
+        XCTAssertThrowsError(try resumable.train(progress: TrainingProgress(style: .quiet))) {
             XCTAssertTrue("\($0)".contains("add --resume to continue it, or delete the file"), "\($0)")
         }
-        XCTAssertTrue(FileManager.default.fileExists(atPath: resumable.checkpointPath))
-        try resumable.run(resume: true, progress: TrainingProgress(style: .quiet))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: resumable.run.checkpointPath))
+        try resumable.train(resume: true, progress: TrainingProgress(style: .quiet))
         XCTAssertEqual(try folder.bytes("straight.safetensors"), try folder.bytes("interrupted.safetensors"))
     }
 
@@ -111,27 +111,27 @@ final class TextClassifierTrainingTests: XCTestCase {
     func testADivergedRunLeavesNoCheckpointInTheWayOfARetry() throws {
         let folder = try TemporaryFolder()
         var wild = Self.settings(output: folder.path("m.safetensors"))
-        wild.training.optimizer = .sgd
-        wild.training.clipNorm = nil
-        wild.training.learningRate = 1e30
-        wild.checkpointEveryBatches = 1
-        XCTAssertThrowsError(try wild.run(progress: TrainingProgress(style: .quiet))) {
+        wild.run.options.optimizer = .sgd
+        wild.run.options.clipNorm = nil
+        wild.run.options.learningRate = 1e30
+        wild.run.checkpointEveryBatches = 1
+        XCTAssertThrowsError(try wild.train(progress: TrainingProgress(style: .quiet))) {
             XCTAssertTrue("\($0)".contains("training diverged") && "\($0)".contains("try a smaller --lr"), "\($0)")
         }
-        XCTAssertFalse(FileManager.default.fileExists(atPath: wild.checkpointPath))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: wild.run.checkpointPath))
         var calm = wild
-        calm.training.learningRate = 0.01
-        XCTAssertNoThrow(try calm.run(progress: TrainingProgress(style: .quiet)))
+        calm.run.options.learningRate = 0.01
+        XCTAssertNoThrow(try calm.train(progress: TrainingProgress(style: .quiet)))
     }
 
     func testResumingWithOtherOptionsIsRefused() throws {
         let folder = try TemporaryFolder()
         var first = Self.settings(output: folder.path("m.safetensors"))
-        first.checkpointEveryBatches = 5
-        XCTAssertThrowsError(try first.run(progress: TrainingProgress(style: .quiet), stopAfterBatches: 6))
+        first.run.checkpointEveryBatches = 5
+        XCTAssertThrowsError(try first.train(progress: TrainingProgress(style: .quiet), stopAfterBatches: 6))
         var changed = first
-        changed.training.learningRate = 0.02
-        XCTAssertThrowsError(try changed.run(resume: true, progress: TrainingProgress(style: .quiet))) {
+        changed.run.options.learningRate = 0.02
+        XCTAssertThrowsError(try changed.train(resume: true, progress: TrainingProgress(style: .quiet))) {
             XCTAssertTrue("\($0)".contains("other data, options or model settings"), "\($0)")
         }
     }
@@ -177,7 +177,7 @@ final class TextClassifierTrainingTests: XCTestCase {
         var bad = Self.settings(output: folder.path("m.safetensors"))
         bad.trainPath = train
         bad.devPath = train
-        XCTAssertThrowsError(try bad.run(progress: TrainingProgress(style: .quiet))) {
+        XCTAssertThrowsError(try bad.train(progress: TrainingProgress(style: .quiet))) {
             XCTAssertEqual("\($0)".prefix(train.count + 3), "\(train):3:")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("m.safetensors")))
@@ -188,7 +188,7 @@ final class TextClassifierTrainingTests: XCTestCase {
         let dev = try folder.write("dev.txt", "1 good .\n2 neutral .\n")
         var bad = Self.settings(output: folder.path("m.safetensors"))
         bad.devPath = dev
-        XCTAssertThrowsError(try bad.run(progress: TrainingProgress(style: .quiet))) {
+        XCTAssertThrowsError(try bad.train(progress: TrainingProgress(style: .quiet))) {
             XCTAssertTrue("\($0)".hasPrefix("\(dev):2: label '2'"), "\($0)")
         }
     }
@@ -197,7 +197,7 @@ final class TextClassifierTrainingTests: XCTestCase {
         let folder = try TemporaryFolder()
         var duplicate = Self.settings(output: folder.path("m.safetensors"))
         duplicate.labelNames = ["0": "bad", "1": "bad"]
-        XCTAssertThrowsError(try duplicate.run(progress: TrainingProgress(style: .quiet))) {
+        XCTAssertThrowsError(try duplicate.train(progress: TrainingProgress(style: .quiet))) {
             XCTAssertTrue("\($0)".contains("the same name"), "\($0)")
         }
         let words = (0..<(TextClassifierTraining.maximumOneHotWidth + 1)).map { "w\($0)" }
@@ -207,7 +207,7 @@ final class TextClassifierTrainingTests: XCTestCase {
         wide.trainPath = train
         wide.devPath = train
         wide.embedding = .oneHot
-        XCTAssertThrowsError(try wide.run(progress: TrainingProgress(style: .quiet))) {
+        XCTAssertThrowsError(try wide.train(progress: TrainingProgress(style: .quiet))) {
             XCTAssertTrue("\($0)".contains("--max-vocab"), "\($0)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("m.safetensors")))

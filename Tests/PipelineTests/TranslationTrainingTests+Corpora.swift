@@ -19,13 +19,13 @@ extension TranslationTrainingTests {
             return run
         }
         let straight = folder.path("straight.safetensors"), interrupted = folder.path("interrupted.safetensors")
-        try weighted(straight).run(progress: TrainingProgress(style: .quiet))
+        try weighted(straight).train(progress: TrainingProgress(style: .quiet))
         var resumable = weighted(interrupted)
-        resumable.checkpointEveryBatches = 2
-        XCTAssertThrowsError(try resumable.run(progress: TrainingProgress(style: .quiet), stopAfterBatches: 5)) {
+        resumable.run.checkpointEveryBatches = 2
+        XCTAssertThrowsError(try resumable.train(progress: TrainingProgress(style: .quiet), stopAfterBatches: 5)) {
             XCTAssertTrue($0 is TrainingInterruption, "\($0)")
         }
-        try resumable.run(resume: true, progress: TrainingProgress(style: .quiet))
+        try resumable.train(resume: true, progress: TrainingProgress(style: .quiet))
         XCTAssertEqual(try folder.bytes("straight.safetensors"), try folder.bytes("interrupted.safetensors"),
                        "the weighted draw of each epoch is rebuilt on resume")
         let provenance = try XCTUnwrap(TranslationModel(contentsOf: straight).provenance)
@@ -35,7 +35,7 @@ extension TranslationTrainingTests {
         // Other weights draw other epochs, so another model.
         var other = weighted(folder.path("other.safetensors"))
         other.train[0].weight = 1
-        try other.run(progress: TrainingProgress(style: .quiet))
+        try other.train(progress: TrainingProgress(style: .quiet))
         XCTAssertNotEqual(try folder.bytes("other.safetensors"), try folder.bytes("straight.safetensors"))
     }
 
@@ -44,7 +44,7 @@ extension TranslationTrainingTests {
         let (source, target, pairs) = try subset(8, in: folder)
         var run = settings(source: source, target: target, output: folder.path("m.safetensors"), epochs: 2)
         run.saveEveryEpoch = true
-        try run.run(progress: TrainingProgress(style: .quiet))
+        try run.train(progress: TrainingProgress(style: .quiet))
         let paths = [folder.path("m.epoch1.safetensors"), folder.path("m.epoch2.safetensors")]
         let files = try paths.map { (path: $0, model: try ModelFile.read(from: $0, expecting: .translate)) }
         XCTAssertNotEqual(files[0].model.tensors, files[1].model.tensors, "two epochs, two sets of parameters")
@@ -63,7 +63,7 @@ extension TranslationTrainingTests {
         // Another configuration (another embedding width): refused, naming the file.
         var otherRun = settings(source: source, target: target, output: folder.path("other.safetensors"), epochs: 1)
         otherRun.embeddingDimension = 16
-        try otherRun.run(progress: TrainingProgress(style: .quiet))
+        try otherRun.train(progress: TrainingProgress(style: .quiet))
         let other = (path: folder.path("other.safetensors"),
                      model: try ModelFile.read(from: folder.path("other.safetensors"), expecting: nil))
         XCTAssertThrowsError(try ModelFile.average([files[0], other])) {

@@ -33,12 +33,12 @@ final class TranslationTrainingTests: XCTestCase {
         settings.attentionSize = 32
         settings.dropout = 0
         settings.labelSmoothing = 0
-        settings.training.epochs = epochs
-        settings.training.batchSize = 4
-        settings.training.learningRate = 0.01
-        settings.training.patience = 1000
-        settings.training.learningRateDecay = 1
-        settings.training.seed = 3
+        settings.run.options.epochs = epochs
+        settings.run.options.batchSize = 4
+        settings.run.options.learningRate = 0.01
+        settings.run.options.patience = 1000
+        settings.run.options.learningRateDecay = 1
+        settings.run.options.seed = 3
         return settings
     }
 
@@ -47,7 +47,7 @@ final class TranslationTrainingTests: XCTestCase {
         let (source, target, pairs) = try subset(12, in: folder)
         let output = folder.path("model.safetensors")
         let result = try settings(source: source, target: target, output: output, epochs: 60)
-            .run(progress: TrainingProgress(style: .quiet))
+            .train(progress: TrainingProgress(style: .quiet))
         XCTAssertEqual(result.best.metric, 100, accuracy: 1e-9, "dev = train BLEU: \(result.best.summary)")
         let model = try TranslationModel(contentsOf: output)
         // The saved model is the first to reach dev BLEU 100 (greedy): every greedy translation exact.
@@ -78,17 +78,17 @@ final class TranslationTrainingTests: XCTestCase {
         let folder = try TemporaryFolder()
         let (source, target, _) = try subset(16, in: folder)
         let straight = folder.path("straight.safetensors"), interrupted = folder.path("interrupted.safetensors")
-        try settings(source: source, target: target, output: straight, epochs: 3).run(progress: TrainingProgress(style: .quiet))
+        try settings(source: source, target: target, output: straight, epochs: 3).train(progress: TrainingProgress(style: .quiet))
         var resumable = settings(source: source, target: target, output: interrupted, epochs: 3)
         resumable.dropout = 0.2   // dropout masks must resume too
         var reference = settings(source: source, target: target, output: straight, epochs: 3)
         reference.dropout = 0.2
-        try reference.run(progress: TrainingProgress(style: .quiet))
-        resumable.checkpointEveryBatches = 3
-        XCTAssertThrowsError(try resumable.run(progress: TrainingProgress(style: .quiet), stopAfterBatches: 7)) {
+        try reference.train(progress: TrainingProgress(style: .quiet))
+        resumable.run.checkpointEveryBatches = 3
+        XCTAssertThrowsError(try resumable.train(progress: TrainingProgress(style: .quiet), stopAfterBatches: 7)) {
             XCTAssertTrue($0 is TrainingInterruption, "\($0)")
         }
-        try resumable.run(resume: true, progress: TrainingProgress(style: .quiet))
+        try resumable.train(resume: true, progress: TrainingProgress(style: .quiet))
         XCTAssertEqual(try folder.bytes("straight.safetensors"), try folder.bytes("interrupted.safetensors"))
     }
 
@@ -96,7 +96,7 @@ final class TranslationTrainingTests: XCTestCase {
         let folder = try TemporaryFolder()
         let (source, target, pairs) = try subset(8, in: folder)
         let output = folder.path("m.safetensors")
-        try settings(source: source, target: target, output: output, epochs: 2).run(progress: TrainingProgress(style: .quiet))
+        try settings(source: source, target: target, output: output, epochs: 2).train(progress: TrainingProgress(style: .quiet))
         let model = try TranslationModel(contentsOf: output)
         let path = folder.path("copy.safetensors")
         try model.write(to: path, provenance: Provenance(data: [], training: TrainingOptions(), settings: [:]))
@@ -116,20 +116,20 @@ final class TranslationTrainingTests: XCTestCase {
         let emptySide = try folder.write("b.de", "Ein Hund.\n \nEin Vogel.\n")
         let output = folder.path("m.safetensors")
         XCTAssertThrowsError(try settings(source: source, target: shorter, output: output, epochs: 1)
-            .run(progress: TrainingProgress(style: .quiet))) {
+            .train(progress: TrainingProgress(style: .quiet))) {
             XCTAssertTrue("\($0)".contains("a.de") && "\($0)".contains("2 lines"), "\($0)")
         }
         XCTAssertThrowsError(try settings(source: source, target: emptySide, output: output, epochs: 1)
-            .run(progress: TrainingProgress(style: .quiet))) {
+            .train(progress: TrainingProgress(style: .quiet))) {
             XCTAssertTrue("\($0)".contains("b.de:2"), "\($0)")
         }
         var skipping = settings(source: source, target: emptySide, output: output, epochs: 1)
         skipping.corpus = ParallelCorpusOptions(maximumWords: 100, policy: .skip)
-        try skipping.run(progress: TrainingProgress(style: .quiet))
+        try skipping.train(progress: TrainingProgress(style: .quiet))
         XCTAssertTrue(FileManager.default.fileExists(atPath: output), "trained on the two good pairs")
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("nowhere/m.safetensors")))
         XCTAssertThrowsError(try settings(source: source, target: emptySide, output: folder.path("nowhere/m.safetensors"),
-                                          epochs: 1).run(progress: TrainingProgress(style: .quiet))) {
+                                          epochs: 1).train(progress: TrainingProgress(style: .quiet))) {
             XCTAssertTrue("\($0)".contains("does not exist"), "\($0)")
         }
     }

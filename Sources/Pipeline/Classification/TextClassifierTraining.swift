@@ -25,7 +25,6 @@ public struct TextClassifierTraining {
     public var devFraction = 0.1
     /// nil: detected from the first line of each file.
     public var format: LabeledTextFormat?
-    public var outputPath: String
     public var tokenize = TokenizeStage(normalize: NormalizeStage(form: .nfc, caseMapping: .lowercase), splitContractions: true)
     public var minCount = 1
     public var maxVocabulary: Int?
@@ -44,24 +43,17 @@ public struct TextClassifierTraining {
     public var adversarialEpsilon = 0.0
     /// Names shown for labels, e.g. ["0": "negative", "1": "positive"].
     public var labelNames: [String: String] = [:]
-    public var training = TrainingOptions()
-    public var saveDType = SafeTensors.DType.f32
-    public var checkpointMinutes = 10.0
-    /// The recipe file the options came from (`--config`), recorded with its checksum in the provenance.
-    public var recipe: String?
-    public var checkpointEveryBatches: Int?
+    /// The output, the loop's options, saving and checkpoints.
+    public var run: TrainingRun
 
     public init(trainPath: String, devPath: String?, outputPath: String) {
         self.trainPath = trainPath
         self.devPath = devPath
-        self.outputPath = outputPath
+        self.run = TrainingRun(outputPath: outputPath)
     }
 
     /// The widest vocabulary one-hot inputs take: the identity table is V² floats (400 MB at 10,000).
     public static let maximumOneHotWidth = 10_000
-
-    /// The checkpoint file of a run writing `outputPath`.
-    public var checkpointPath: String { TrainingData.checkpointPath(for: outputPath) }
 
     /// Settings as recorded in the model's provenance, by option name.
     var settingsRecord: [String: String] {
@@ -71,7 +63,7 @@ public struct TextClassifierTraining {
                       "hidden": String(encoder.hiddenSize), "bidirectional": String(encoder.bidirectional),
                       "merge": encoder.merge.rawValue, "layer-dropout": String(encoder.dropout),
                       "pooling": pooling.rawValue, "dropout": String(dropout), "word-dropout": String(wordDropout),
-                      "freeze-embedding": String(freezeEmbedding), "save-dtype": saveDType.rawValue,
+                      "freeze-embedding": String(freezeEmbedding), "save-dtype": run.saveDType.rawValue,
                       "dev-fraction": devPath == nil ? String(devFraction) : "-"]
         switch embedding {
         case .learned(let dimension): record["embedding"] = "learned"; record["embedding-dim"] = String(dimension)
@@ -87,20 +79,18 @@ public struct TextClassifierTraining {
 
     /// Trains; `resume` continues from the checkpoint beside the output. Progress goes to `progress`.
     @discardableResult
-    public func run(resume: Bool = false, progress: TrainingProgress,
-                    stopAfterBatches: Int? = nil) throws -> Trainer<TextClassifier>.Result {
-        if let problem = training.problem { throw DataError(path: outputPath, problem) }
-        try TrainingData.prepareOutput(outputPath, resume: resume)
-        try tokenize.checkUsable(modelPath: outputPath)
-        var files = [Provenance.DataFile(role: "train", path: trainPath, sha256: try SHA256.hexDigest(ofFile: trainPath))]
-        if let recipe { files.append(.init(role: "recipe", path: recipe, sha256: try SHA256.hexDigest(ofFile: recipe))) }
+    public func train(resume: Bool = false, progress: TrainingProgress,
+                      stopAfterBatches: Int? = nil) throws -> Trainer<TextClassifier>.Result {
+        let recipe = try run.start(resume: resume)
+        try tokenize.checkUsable(modelPath: run.outputPath)
+        var files = [Provenance.DataFile(role: "train", path: trainPath, sha256: try SHA256.hexDigest(ofFile: trainPath))] + recipe
         var trainTexts = try (format ?? LabeledTextFormat.detect(path: trainPath)).read(path: trainPath)
         var devTexts: [LabeledText]
         if let devPath {
             files.append(.init(role: "dev", path: devPath, sha256: try SHA256.hexDigest(ofFile: devPath)))
             devTexts = try (format ?? LabeledTextFormat.detect(path: devPath)).read(path: devPath)
         } else {
-            (trainTexts, devTexts) = try TrainingData.holdOut(trainTexts, fraction: devFraction, seed: training.seed,
+            (trainTexts, devTexts) = try TrainingData.holdOut(trainTexts, fraction: devFraction, seed: run.options.seed,
                                                               path: trainPath, progress: progress, what: "lines")
         }
 
@@ -134,7 +124,7 @@ public struct TextClassifierTraining {
         }
         let encode = EncodeStage(vocabulary: vocabulary)
 
-        var generator = SeededGenerator(seed: training.seed)
+        var generator = SeededGenerator(seed: run.options.seed)
         var pretrained: Matrix<Float>?
         let dimension: Int
         switch embedding {
@@ -160,7 +150,7 @@ public struct TextClassifierTraining {
             vocabularySize: vocabulary.count, embeddingDimension: dimension, oneHot: embedding == .oneHot,
             encoder: encoderConfiguration, pooling: pooling, classes: labels.count, dropout: dropout, wordDropout: wordDropout,
             adversarialEpsilon: adversarialEpsilon)
-        if let problem = networkConfiguration.problem { throw DataError(path: outputPath, "cannot build the network: \(problem)") }
+        if let problem = networkConfiguration.problem { throw DataError(path: run.outputPath, "cannot build the network: \(problem)") }
         let network = SequenceClassifier<Float>(configuration: networkConfiguration, pretrainedTable: pretrained,
                                                 freezeEmbedding: freezeEmbedding, generator: &generator)
         let configuration = TextClassifierConfiguration(tokenize: tokenize, encode: encode, network: networkConfiguration,
@@ -177,11 +167,7 @@ public struct TextClassifierTraining {
         progress.line("\(trainExamples.count) training and \(devExamples.count) dev examples, \(labels.count) labels, "
                       + "vocabulary \(vocabulary.count), \(parameterCount) trainable parameters")
 
-        let provenance = Provenance(data: files, training: training, settings: settingsRecord)
-        return try TrainingData.train(
-            model, train: trainExamples, dev: devExamples, options: training, provenance: provenance, outputPath: outputPath,
-            checkpointMinutes: checkpointMinutes, checkpointEveryBatches: checkpointEveryBatches,
-            stopAfterBatches: stopAfterBatches, resume: resume, progress: progress
-        ) { try model.write(to: outputPath, provenance: $0, dtype: saveDType) }
+        return try run.train(model, train: trainExamples, dev: devExamples, data: files, settings: settingsRecord,
+                             resume: resume, progress: progress, stopAfterBatches: stopAfterBatches)
     }
 }

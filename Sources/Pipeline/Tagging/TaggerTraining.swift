@@ -13,7 +13,6 @@ public struct TaggerTraining {
     /// Without a dev file, `devFraction` of the training sentences (seeded) are held out as dev.
     public var devPath: String?
     public var devFraction = 0.1
-    public var outputPath: String
     public var tokenColumn = 0
     public var tagColumn = CoNLLReader.TagColumn.last
     /// The scheme of the data's tags; nil: detected.
@@ -37,21 +36,14 @@ public struct TaggerTraining {
     /// Share of training tokens read as `<unk>` (`WordDropout`).
     public var wordDropout = 0.0
     public var crf = true
-    public var training = TrainingOptions()
-    public var saveDType = SafeTensors.DType.f32
-    public var checkpointMinutes = 10.0
-    /// The recipe file the options came from (`--config`), recorded with its checksum in the provenance.
-    public var recipe: String?
-    public var checkpointEveryBatches: Int?
+    /// The output, the loop's options, saving and checkpoints.
+    public var run: TrainingRun
 
     public init(trainPath: String, devPath: String?, outputPath: String) {
         self.trainPath = trainPath
         self.devPath = devPath
-        self.outputPath = outputPath
+        self.run = TrainingRun(outputPath: outputPath)
     }
-
-    /// The checkpoint file of a run writing `outputPath`.
-    public var checkpointPath: String { TrainingData.checkpointPath(for: outputPath) }
 
     var settingsRecord: [String: String] {
         ["token-column": String(tokenColumn), "tag-column": "\(tagColumn)", "data-scheme": dataScheme?.rawValue ?? "detect",
@@ -61,28 +53,26 @@ public struct TaggerTraining {
          "char-hidden": String(characterHidden), "cell": encoder.cell.rawValue, "layers": String(encoder.layers),
          "hidden": String(encoder.hiddenSize), "bidirectional": String(encoder.bidirectional),
          "layer-dropout": String(encoder.dropout), "dropout": String(dropout), "word-dropout": String(wordDropout), "crf": String(crf),
-         "locale": tokenize.normalize.locale, "save-dtype": saveDType.rawValue,
+         "locale": tokenize.normalize.locale, "save-dtype": run.saveDType.rawValue,
          "dev-fraction": devPath == nil ? String(devFraction) : "-"]
     }
 
     @discardableResult
-    public func run(resume: Bool = false, progress: TrainingProgress,
-                    stopAfterBatches: Int? = nil) throws -> Trainer<TaggerModel>.Result {
-        if let problem = training.problem { throw DataError(path: outputPath, problem) }
-        try TrainingData.prepareOutput(outputPath, resume: resume)
-        try tokenize.checkUsable(modelPath: outputPath)
+    public func train(resume: Bool = false, progress: TrainingProgress,
+                      stopAfterBatches: Int? = nil) throws -> Trainer<TaggerModel>.Result {
+        let recipe = try run.start(resume: resume)
+        try tokenize.checkUsable(modelPath: run.outputPath)
         func read(_ path: String) throws -> [CoNLLSentence] {
             try CoNLLReader(path: path, tokenColumn: tokenColumn, tagColumn: tagColumn).readAll()
         }
-        var files = [Provenance.DataFile(role: "train", path: trainPath, sha256: try SHA256.hexDigest(ofFile: trainPath))]
-        if let recipe { files.append(.init(role: "recipe", path: recipe, sha256: try SHA256.hexDigest(ofFile: recipe))) }
+        var files = [Provenance.DataFile(role: "train", path: trainPath, sha256: try SHA256.hexDigest(ofFile: trainPath))] + recipe
         var trainSentences = try read(trainPath)
         var devSentences: [CoNLLSentence]
         if let devPath {
             files.append(.init(role: "dev", path: devPath, sha256: try SHA256.hexDigest(ofFile: devPath)))
             devSentences = try read(devPath)
         } else {
-            (trainSentences, devSentences) = try TrainingData.holdOut(trainSentences, fraction: devFraction, seed: training.seed,
+            (trainSentences, devSentences) = try TrainingData.holdOut(trainSentences, fraction: devFraction, seed: run.options.seed,
                                                                       path: trainPath, progress: progress, what: "sentences")
         }
 
@@ -118,7 +108,7 @@ public struct TaggerTraining {
         var builder = VocabularyBuilder()
         for sentence in trainSentences { builder.add(contentsOf: sentence.tokens.map(wordKey.callAsFunction)) }
         var vocabulary = builder.build(minimumCount: minCount)
-        var generator = SeededGenerator(seed: training.seed)
+        var generator = SeededGenerator(seed: run.options.seed)
         var pretrained: Matrix<Float>?
         var dimension = wordDimension
         if let vectorsPath {
@@ -160,11 +150,7 @@ public struct TaggerTraining {
                       + "(\(trainExamples.reduce(0) { $0 + $1.words.count }) training tokens), \(tagNames.count) tags (\(target.rawValue)), "
                       + "vocabulary \(vocabulary.count), \(characters?.count ?? 0) characters, \(parameterCount) trainable parameters")
 
-        let provenance = Provenance(data: files, training: training, settings: settingsRecord)
-        return try TrainingData.train(
-            model, train: trainExamples, dev: devExamples, options: training, provenance: provenance, outputPath: outputPath,
-            checkpointMinutes: checkpointMinutes, checkpointEveryBatches: checkpointEveryBatches,
-            stopAfterBatches: stopAfterBatches, resume: resume, progress: progress
-        ) { try model.write(to: outputPath, provenance: $0, dtype: saveDType) }
+        return try run.train(model, train: trainExamples, dev: devExamples, data: files, settings: settingsRecord,
+                             resume: resume, progress: progress, stopAfterBatches: stopAfterBatches)
     }
 }

@@ -55,7 +55,6 @@ public struct TranslationTraining {
     public var maximumLengthRatio: Double? = 3
     /// Also write the model after every epoch, to `epochPath(_:)` (for checkpoint averaging).
     public var saveEveryEpoch = false
-    public var outputPath: String
     public var tokenize = TokenizeStage()
     /// Merges of the joint byte-pair encoding.
     public var merges = 8000
@@ -71,24 +70,19 @@ public struct TranslationTraining {
     public var labelSmoothing = 0.1
     /// The output layer reuses the target embedding.
     public var tieEmbeddings = false
-    public var training: TrainingOptions = {
+    /// The output, the loop's options (by default batches of 64, up to 20 epochs, the learning
+    /// rate halved after an epoch without improvement), saving and checkpoints.
+    public var run: TrainingRun
+
+    public init(train: [WeightedCorpus], dev: [CorpusFiles], outputPath: String) {
+        self.train = train
+        self.dev = dev
         var options = TrainingOptions()
         options.batchSize = 64
         options.epochs = 20
         options.patience = 3
         options.learningRateDecay = 0.5
-        return options
-    }()
-    public var saveDType = SafeTensors.DType.f32
-    public var checkpointMinutes = 10.0
-    /// The recipe file the options came from (`--config`), recorded with its checksum in the provenance.
-    public var recipe: String?
-    public var checkpointEveryBatches: Int?
-
-    public init(train: [WeightedCorpus], dev: [CorpusFiles], outputPath: String) {
-        self.train = train
-        self.dev = dev
-        self.outputPath = outputPath
+        self.run = TrainingRun(outputPath: outputPath, options: options)
     }
 
     /// One corpus of weight 1, and a dev corpus or none.
@@ -98,6 +92,7 @@ public struct TranslationTraining {
 
     /// Where `saveEveryEpoch` writes epoch `epoch`: `model.safetensors` → `model.epoch3.safetensors`.
     public func epochPath(_ epoch: Int) -> String {
+        let outputPath = run.outputPath
         let name = outputPath.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? outputPath
         let folder = String(outputPath.dropLast(name.count))
         if let dot = name.lastIndex(of: "."), dot != name.startIndex {
@@ -105,9 +100,6 @@ public struct TranslationTraining {
         }
         return outputPath + ".epoch\(epoch)"
     }
-
-    /// The checkpoint file of a run writing `outputPath`.
-    public var checkpointPath: String { TrainingData.checkpointPath(for: outputPath) }
 
     var settingsRecord: [String: String] {
         var record = ["merges": String(merges), "min-count": String(minCount), "embedding-dim": String(embeddingDimension),
@@ -118,7 +110,7 @@ public struct TranslationTraining {
          "tie-embeddings": String(tieEmbeddings),
          "max-words": corpus.maximumWords.map(String.init) ?? "-", "on-bad-pair": corpus.policy.rawValue,
          "tokenizer": tokenize.method.rawValue, "case": tokenize.normalize.caseMapping.rawValue,
-         "normalize": tokenize.normalize.form.rawValue, "save-dtype": saveDType.rawValue,
+         "normalize": tokenize.normalize.form.rawValue, "save-dtype": run.saveDType.rawValue,
          "dev-fraction": dev.isEmpty ? String(devFraction) : "-",
          "max-length-ratio": maximumLengthRatio.map { String($0) } ?? "-"]
         if train.count > 1 || train.contains(where: { $0.weight != 1 }) {
@@ -129,19 +121,18 @@ public struct TranslationTraining {
 
     /// Trains; `resume` continues from the checkpoint beside the output. Progress goes to `progress`.
     @discardableResult
-    public func run(resume: Bool = false, progress: TrainingProgress,
-                    stopAfterBatches: Int? = nil) throws -> Trainer<TranslationModel>.Result {
-        if let problem = training.problem { throw DataError(path: outputPath, problem) }
-        if merges < 0 { throw DataError(path: outputPath, "--merges must be 0 or more") }
-        try TrainingData.prepareOutput(outputPath, resume: resume)
-        try tokenize.checkUsable(modelPath: outputPath)
-        guard !train.isEmpty else { throw DataError(path: outputPath, "no training corpus given") }
+    public func train(resume: Bool = false, progress: TrainingProgress,
+                      stopAfterBatches: Int? = nil) throws -> Trainer<TranslationModel>.Result {
+        let recipe = try run.start(resume: resume)
+        if merges < 0 { throw DataError(path: run.outputPath, "--merges must be 0 or more") }
+        try tokenize.checkUsable(modelPath: run.outputPath)
+        guard !train.isEmpty else { throw DataError(path: run.outputPath, "no training corpus given") }
         let firstPath = train[0].files.paths[0].path  // names the data in errors about all of it
         if let bad = train.first(where: { !($0.weight >= 0 && $0.weight.isFinite) }) {
             throw DataError(path: bad.files.name, "the weight of a corpus must be 0 or more (it is \(bad.weight))")
         }
         var files: [Provenance.DataFile] = []
-        if let recipe { files.append(.init(role: "recipe", path: recipe, sha256: try SHA256.hexDigest(ofFile: recipe))) }
+        files += recipe
         func fingerprint(_ corpus: CorpusFiles, as role: String) throws {
             for (part, path) in corpus.paths {
                 files.append(.init(role: role + "-" + part, path: path, sha256: try SHA256.hexDigest(ofFile: path)))
@@ -166,7 +157,7 @@ public struct TranslationTraining {
         }
         if dev.isEmpty {
             // Held out from the first corpus.
-            (corpusPairs[0], devPairs) = try TrainingData.holdOut(corpusPairs[0], fraction: devFraction, seed: training.seed,
+            (corpusPairs[0], devPairs) = try TrainingData.holdOut(corpusPairs[0], fraction: devFraction, seed: run.options.seed,
                                                                   path: firstPath, progress: progress,
                                                                   what: "pairs", devOption: "--dev-src and --dev-tgt, or --dev-tsv")
         }
@@ -199,7 +190,7 @@ public struct TranslationTraining {
         if let problem = networkConfiguration.problem {
             throw DataError(path: firstPath, "cannot build the network: \(problem) (are --min-count or the corpus leaving no pieces?)")
         }
-        var generator = SeededGenerator(seed: training.seed)
+        var generator = SeededGenerator(seed: run.options.seed)
         let network = Translator<Float>(configuration: networkConfiguration, generator: &generator)
         let configuration = TranslationConfiguration(subword: subword, sourceEncode: sourceEncode,
                                                      targetEncode: targetEncode, network: networkConfiguration)
@@ -241,13 +232,8 @@ public struct TranslationTraining {
             }.joined(separator: ", "))
         }
 
-        let provenance = Provenance(data: files, training: training, settings: settingsRecord)
-        return try TrainingData.train(
-            model, train: trainExamples, dev: devExamples, options: training, provenance: provenance, outputPath: outputPath,
-            checkpointMinutes: checkpointMinutes, checkpointEveryBatches: checkpointEveryBatches,
-            stopAfterBatches: stopAfterBatches, resume: resume, progress: progress,
-            mixture: mixture.isUniform ? nil : mixture,
-            writeEpoch: saveEveryEpoch ? { try model.write(to: epochPath($0.epoch ?? 0), provenance: $0, dtype: saveDType) } : nil
-        ) { try model.write(to: outputPath, provenance: $0, dtype: saveDType) }
+        return try run.train(model, train: trainExamples, dev: devExamples, data: files, settings: settingsRecord,
+                             resume: resume, progress: progress, stopAfterBatches: stopAfterBatches,
+                             mixture: mixture.isUniform ? nil : mixture, epochPath: saveEveryEpoch ? epochPath : nil)
     }
 }
