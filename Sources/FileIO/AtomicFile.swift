@@ -17,7 +17,7 @@ public enum AtomicFile {
     public static func write(_ bytes: UnsafeRawBufferPointer, to path: String) throws(FileError) {
         func fail(_ reason: String) -> FileError { .writeFailed(path: path, reason: reason) }
         let (directory, name) = split(path)
-        let folder = directory.isEmpty ? "." : directory == "/" ? directory : String(directory.dropLast())
+        let folder = Self.folder(of: path)
         var descriptor: Int32 = -1
         var temporary = ""
         for _ in 0..<100 {
@@ -28,17 +28,7 @@ public enum AtomicFile {
         guard descriptor >= 0 else {
             throw fail("cannot create a temporary file in '\(folder)': \(FileError.systemReason())")
         }
-        var failure: String?
-        var offset = 0
-        while offset < bytes.count {
-            let count = writeDescriptor(descriptor, bytes.baseAddress! + offset, min(bytes.count - offset, 1 << 30))
-            if count < 0 {
-                if errno == EINTR { continue }
-                failure = "writing failed: \(FileError.systemReason())"
-                break
-            }
-            offset += count
-        }
+        var failure = writeAll(descriptor, bytes).map { "writing failed: \($0)" }
         if failure == nil, fsync(descriptor) != 0 { failure = "syncing to disk failed: \(FileError.systemReason())" }
         if close(descriptor) != 0, failure == nil { failure = "closing failed: \(FileError.systemReason())" }
         if failure == nil, rename(temporary, path) != 0 {
@@ -67,12 +57,13 @@ public enum AtomicFile {
 
     /// Removes the temporary files of writes to `path` that were killed midway (`kill -9`, power
     /// loss): names exactly of the form `write` gives them (`.name.tmp.<pid>.<random hex>`) whose
-    /// process no longer runs and which were last written over a minute ago (a writer in another PID namespace, which `kill` cannot see,
-    /// is not a minute into a write). Anything else is left alone.
+    /// process no longer runs and which were last written over a minute ago (a writer in another
+    /// PID namespace, which `kill` cannot see, is not a minute into a write). Anything else is
+    /// left alone.
     public static func removeAbandonedTemporaries(for path: String) {
         let (directory, name) = split(path)
         let prefix = ".\(name).tmp."
-        guard let folder = opendir(directory.isEmpty ? "." : directory) else { return }
+        guard let folder = opendir(Self.folder(of: path)) else { return }
         defer { closedir(folder) }
         var abandoned: [String] = []
         while let entry = readdir(folder) {
@@ -91,14 +82,17 @@ public enum AtomicFile {
         for file in abandoned { unlink(file) }
     }
 
+    /// The folder `path` is in, where its temporary file goes: "dir/name" → "dir", "/name" → "/",
+    /// a bare name → ".". (By hand: NSString.deletingLastPathComponent traps on a one-character
+    /// name.)
+    public static func folder(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
     /// `dir/name` → ("dir/", "name"); a bare name → ("", name).
     static func split(_ path: String) -> (directory: String, name: String) {
         let slash = path.lastIndex(of: "/")
         return (slash.map { String(path[...$0]) } ?? "", slash.map { String(path[path.index(after: $0)...]) } ?? path)
     }
-}
-
-/// POSIX `write` (inside `AtomicFile` the name means the method).
-private func writeDescriptor(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, buffer, count)
 }

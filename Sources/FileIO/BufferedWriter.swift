@@ -39,15 +39,6 @@ public final class BufferedWriter {
         buffer.reserveCapacity(threshold * 2)
     }
 
-    /// Takes ownership of `descriptor` (closed on deinit); errors call the file `name`.
-    init(ownedDescriptor descriptor: Int32, name: String, threshold: Int = 1 << 16) {
-        self.fd = descriptor
-        self.name = name
-        self.ownsDescriptor = true
-        self.threshold = threshold
-        buffer.reserveCapacity(threshold * 2)
-    }
-
     deinit {
         if ownsDescriptor { close(fd) }
     }
@@ -65,28 +56,8 @@ public final class BufferedWriter {
 
     /// Writes out everything buffered.
     public func flush() throws(FileError) {
-        var failure: FileError?
-        buffer.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = .writeFailed(path: name, reason: FileError.systemReason())
-                    return
-                }
-                offset += n
-            }
-        }
+        let failure = buffer.withUnsafeBytes { writeAll(fd, $0) }
         buffer.removeAll(keepingCapacity: true)
-        if let failure { throw failure }
-    }
-
-    /// Flushes and asks the system to put the data on disk (`fsync`).
-    public func synchronize() throws(FileError) {
-        try flush()
-        if fsync(fd) != 0 && errno != EINVAL {
-            throw .writeFailed(path: name, reason: FileError.systemReason())
-        }
+        if let failure { throw .writeFailed(path: name, reason: failure) }
     }
 }

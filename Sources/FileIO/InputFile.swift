@@ -53,8 +53,10 @@ public final class InputFile {
         }
     }
 
-    /// Reads standard input; error messages call it `<stdin>`.
-    public init(standardInput: Void = ()) {
+    /// Standard input; error messages call it `<stdin>`.
+    public static func standardInput() -> InputFile { InputFile() }
+
+    private init() {
         path = "<stdin>"
         isRegularFile = false
         sizeHint = 0

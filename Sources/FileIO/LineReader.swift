@@ -50,16 +50,11 @@ public final class LineReader {
         self.maximumLineLength = maximumLineLength
     }
 
-    /// Checks that `path` can be opened for reading, without keeping it open (`InputFile.checkReadable`).
-    public static func checkReadable(_ path: String) throws(FileError) {
-        try InputFile.checkReadable(path)
-    }
-
     /// Reads standard input; error messages call it `<stdin>`.
     public init(standardInputWithChunkSize chunkSize: Int = 1 << 20, maximumLineLength: Int = LineReader.defaultMaximumLineLength) {
         precondition(chunkSize > 0 && maximumLineLength > 0)
         precondition(chunkSize <= maximumLineLength, "chunkSize must not exceed maximumLineLength")
-        self.file = InputFile()
+        self.file = InputFile.standardInput()
         self.path = file.path
         self.chunkSize = chunkSize
         self.maximumLineLength = maximumLineLength

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 
 /// Checks made before long work whose result goes to a file, so that a bad path fails at once
@@ -6,8 +7,7 @@ public enum OutputFile {
     /// Throws `PATH: cannot write WHAT: why` unless `path`'s folder exists and is writable and
     /// `path` is not itself a folder.
     public static func checkWritable(_ path: String, what: String) throws {
-        // By hand: NSString.deletingLastPathComponent traps on a one-character name here.
-        let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let folder = AtomicFile.folder(of: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw DataError(path: path, "cannot write \(what): the folder '\(folder)' does not exist")

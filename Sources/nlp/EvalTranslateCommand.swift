@@ -66,7 +66,7 @@ struct EvalTranslateCommand: ParsableCommand {
     }
 
     static func lines(_ path: String) throws -> [String] {
-        try LineReader.checkReadable(path)
+        try InputFile.checkReadable(path)
         var lines: [String] = []
         try LineReader(path: path).forEachLine { bytes, number in
             guard let line = String(validating: bytes, as: UTF8.self) else {

@@ -30,7 +30,7 @@ enum TextLineChunks {
     /// Checks every file but `-` (standard input, which can be read once) before any is read.
     static func checkReadable(_ files: [String]) throws {
         if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("'-' (standard input) can be given only once") }
-        for file in files where file != "-" { try LineReader.checkReadable(file) }
+        for file in files where file != "-" { try InputFile.checkReadable(file) }
     }
 
     /// The reader of `file`; standard input (read `standardInputChunk` bytes at a time) for nil or

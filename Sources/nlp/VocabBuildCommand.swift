@@ -49,7 +49,7 @@ struct VocabBuildCommand: ParsableCommand {
         let tokenizer = try options.makeTokenizer()
         // Check every file first (a missing one fails before any work), then open them one at a
         // time, so any number of files works within the descriptor limit.
-        for file in files { try LineReader.checkReadable(file) }
+        for file in files { try InputFile.checkReadable(file) }
         var builder = VocabularyBuilder()
         for file in files { try builder.addFile(file, tokenizer: tokenizer) }
         let vocabulary = builder.build(minimumCount: minCount, maximumSize: maxSize)
