@@ -8,7 +8,9 @@ import Darwin
 /// (and the line, where there is one) in the `file:line: message` form compilers use, so it can be
 /// printed as is.
 public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The file could not be opened (missing, unreadable, ...). `reason` is the system's message.
+    /// There is no file at the path (or a folder on the way to it is missing).
+    case missing(path: String)
+    /// The file could not be opened (unreadable, ...). `reason` is the system's message.
     case cannotOpen(path: String, reason: String)
     /// Reading failed after the file was opened (for example, it is a directory).
     case readFailed(path: String, reason: String)
@@ -26,16 +28,18 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file the error is about.
     public var path: String {
         switch self {
-        case let .cannotOpen(path, _), let .readFailed(path, _), let .writeFailed(path, _),
+        case let .missing(path), let .cannotOpen(path, _), let .readFailed(path, _), let .writeFailed(path, _),
              let .invalidUTF8(path, _, _, _), let .lineTooLong(path, _, _), let .damagedGzip(path, _, _):
             path
         }
     }
 
-    /// What went wrong, without the path: the system's message for `cannotOpen`, `readFailed`
-    /// and `writeFailed`, else the description's text after the path ("line 3: ...").
+    /// What went wrong, without the path: the system's message for `missing`, `cannotOpen`,
+    /// `readFailed` and `writeFailed`, else the description's text after the path ("line 3: ...").
     public var reason: String {
         switch self {
+        case .missing:
+            String(cString: strerror(ENOENT))
         case let .cannotOpen(_, reason), let .readFailed(_, reason), let .writeFailed(_, reason):
             reason
         case let .invalidUTF8(path, line, _, _), let .lineTooLong(path, line, _):
@@ -47,6 +51,8 @@ public enum FileError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case let .missing(path):
+            return "\(path): cannot open: \(reason)"
         case let .cannotOpen(path, reason):
             return "\(path): cannot open: \(reason)"
         case let .readFailed(path, reason):

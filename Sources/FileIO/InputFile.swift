@@ -9,7 +9,7 @@ import CZlib
 /// decompressed as it is read, through zlib (several concatenated gzip members read as one stream,
 /// as `gzip -dc` has it; a file that is not gzip data after all is read as it is).
 ///
-/// Errors are `FileError`s naming the path: a missing or unreadable file (`cannotOpen`), a folder
+/// Errors are `FileError`s naming the path: a missing (`missing`) or unreadable file (`cannotOpen`), a folder
 /// or failing read (`readFailed`), compressed data that ends early or is damaged (`damagedGzip`).
 public final class InputFile {
     /// The name used in error messages: the path, or `<stdin>`.
@@ -26,7 +26,9 @@ public final class InputFile {
     /// Opens `path` for reading; `decompress: false` reads a `.gz` file's own bytes.
     public init(path: String, decompress: Bool = true) throws(FileError) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: FileError.systemReason()) }
+        guard descriptor >= 0 else {
+            throw errno == ENOENT ? .missing(path: path) : .cannotOpen(path: path, reason: FileError.systemReason())
+        }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
             let reason = FileError.systemReason()

@@ -39,7 +39,7 @@ public final class LineReader {
     private let file: InputFile
 
     /// Opens `path` for reading.
-    /// - Throws: `FileError.cannotOpen` when the file is missing or unreadable, `readFailed` for
+    /// - Throws: `FileError.missing` or `.cannotOpen` when the file is missing or unreadable, `readFailed` for
     ///   a folder.
     public init(path: String, chunkSize: Int = 1 << 20, maximumLineLength: Int = LineReader.defaultMaximumLineLength) throws(FileError) {
         precondition(chunkSize > 0 && maximumLineLength > 0)

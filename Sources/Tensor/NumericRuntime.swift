@@ -6,6 +6,11 @@ import Glibc
 /// will run the training or inference (OpenMP's thread count is a per-thread setting: a thread that
 /// did not call it keeps OpenMP's default, the number of cores).
 public enum NumericRuntime {
+    /// What is wrong with a thread count, phrased with its option's name, or nil.
+    public static func problem(threads: Int) -> String? {
+        threads < 1 ? "--threads must be at least 1" : nil
+    }
+
     /// - Sets the number of threads oneDNN's matrix products use. oneDNN on Debian runs on OpenMP
     ///   (libgomp), which reads `OMP_NUM_THREADS` once when loaded; changing it later needs
     ///   `omp_set_num_threads`, looked up at run time in the loaded runtime so nothing extra links.
@@ -13,7 +18,7 @@ public enum NumericRuntime {
     ///   128 KiB, and each training step would pay page faults to zero fresh pages for its
     ///   activations (measured: ~8% of a training step).
     public static func configure(threads: Int) {
-        precondition(threads >= 1, "thread count must be at least 1")
+        precondition(problem(threads: threads) == nil, problem(threads: threads) ?? "")
         #if canImport(Glibc)
         // Neither function is in Swift's Glibc module (malloc.h, omp.h): look both up.
         let everywhere = UnsafeMutableRawPointer(bitPattern: 0)

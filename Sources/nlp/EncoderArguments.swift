@@ -16,13 +16,8 @@ struct EncoderArguments<Defaults: EncoderDefaults>: ParsableArguments {
     @Option(help: "Dropout between stacked layers.")
     var layerDropout = 0.0
 
-    func validate() throws {
-        if layers < 1 { throw ValidationError("--layers must be at least 1") }
-        if hidden < 1 { throw ValidationError("--hidden must be at least 1") }
-        if !(layerDropout >= 0 && layerDropout < 1) { throw ValidationError("--layer-dropout must be in [0, 1)") }
-    }
-
-    /// The encoder these options describe, reading vectors of width `inputSize`.
+    /// The encoder these options describe, reading vectors of width `inputSize`. The ranges are
+    /// checked by the task's training settings (`problem`), which hold it.
     func configuration(inputSize: Int, bidirectional: Bool, merge: DirectionMerge = .concat) -> EncoderConfiguration {
         EncoderConfiguration(cell: cell, inputSize: inputSize, hiddenSize: hidden, layers: layers,
                              bidirectional: bidirectional, merge: merge, dropout: layerDropout)

@@ -7,7 +7,7 @@ struct RuntimeArguments: ParsableArguments {
     var threads = 2
 
     func validate() throws {
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let problem = NumericRuntime.problem(threads: threads) { throw ValidationError(problem) }
     }
 
     /// Sets the numeric core's thread count (oneDNN's OpenMP threads).

@@ -10,7 +10,7 @@ extension DirectionMerge: ExpressibleByArgument {}
 extension TokenizeStage.Method: ExpressibleByArgument {}
 
 /// `nlp train sentiment`: a sentence classifier from labelled lines.
-struct TrainSentimentCommand: ParsableCommand {
+struct TrainSentimentCommand: TrainTaskCommand {
     static let configuration = CommandConfiguration(
         commandName: "sentiment",
         abstract: "Train a sentence classifier (sentiment or any labels).",
@@ -88,21 +88,10 @@ struct TrainSentimentCommand: ParsableCommand {
 
     enum EmbeddingKind: String, ExpressibleByArgument, CaseIterable { case learned, oneHot = "one-hot" }
 
+    /// Combinations of options; the ranges of their values are the training settings' `problem`.
     func validate() throws {
-        if embeddingDim < 1 { throw ValidationError("--embedding-dim must be at least 1") }
         if files.vectors != nil && embedding == .oneHot { throw ValidationError("--vectors and --embedding one-hot exclude each other") }
-        for (name, value) in [("--dropout", dropout), ("--word-dropout", wordDropout)] where !(value >= 0 && value < 1) {
-            throw ValidationError("\(name) must be in [0, 1)")
-        }
-        if !(adversarial >= 0 && Float(adversarial).isFinite) {   // the network runs in Float
-            throw ValidationError("--adversarial must be a finite number ≥ 0")
-        }
-        if freezeEmbedding && embedding == .oneHot {
-            throw ValidationError("--freeze-embedding has no effect with --embedding one-hot, whose vectors are always fixed")
-        }
-        if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
-        if let maxVocab, maxVocab < 5 { throw ValidationError("--max-vocab must be at least 5 (4 special tokens and one word)") }
-        _ = try parsedLabelNames()
+        try validateSettings()
     }
 
     func parsedLabelNames() throws -> [String: String] {
@@ -118,7 +107,7 @@ struct TrainSentimentCommand: ParsableCommand {
         return names
     }
 
-    func run() throws {
+    func makeTraining() throws -> TextClassifierTraining {
         var settings = TextClassifierTraining(trainPath: files.train, devPath: files.dev, outputPath: files.output)
         settings.devFraction = files.devFraction
         settings.format = format
@@ -142,10 +131,7 @@ struct TrainSentimentCommand: ParsableCommand {
         settings.labelNames = try parsedLabelNames()
         training.configure(&settings.run)
         settings.run.saveDType = files.dtype
-        let progress = training.progress
-        let result = try settings.train(resume: training.resume, progress: progress)
-        progress.line("\(files.output): best dev \(result.best.summary) at epoch \(result.bestEpoch) of \(result.epochsRun)"
-                      + (result.stoppedEarly ? " (stopped early)" : ""))
+        return settings
     }
 }
 

@@ -6,7 +6,7 @@ import Tensor
 extension TagScheme: ExpressibleByArgument {}
 
 /// `nlp train tagger`: a named-entity tagger from CoNLL files.
-struct TrainTaggerCommand: ParsableCommand {
+struct TrainTaggerCommand: TrainTaskCommand {
     static let configuration = CommandConfiguration(
         commandName: "tagger",
         abstract: "Train a named-entity tagger (BiLSTM-CRF with character features) on CoNLL files.",
@@ -70,20 +70,12 @@ struct TrainTaggerCommand: ParsableCommand {
 
     @OptionGroup var training: TrainingArguments
 
+    /// The ranges of the options' values are the training settings' `problem`.
     func validate() throws {
-        for (name, value) in [("--word-dim", wordDim), ("--char-dim", charDim), ("--min-count", minCount)] where value < 1 {
-            throw ValidationError("\(name) must be at least 1")
-        }
-        if charHidden < 0 || tokenColumn < 0 || (tagColumn ?? 0) < 0 {
-            throw ValidationError("--char-hidden, --token-column and --tag-column must be 0 or more")
-        }
-        if tagColumn == tokenColumn { throw ValidationError("--token-column and --tag-column must differ") }
-        for (name, value) in [("--dropout", dropout), ("--word-dropout", wordDropout)] where !(value >= 0 && value < 1) {
-            throw ValidationError("\(name) must be in [0, 1)")
-        }
+        try validateSettings()
     }
 
-    func run() throws {
+    func makeTraining() -> TaggerTraining {
         var settings = TaggerTraining(trainPath: files.train, devPath: files.dev, outputPath: files.output)
         settings.devFraction = files.devFraction
         settings.tokenColumn = tokenColumn
@@ -105,10 +97,7 @@ struct TrainTaggerCommand: ParsableCommand {
         settings.crf = crf
         training.configure(&settings.run)
         settings.run.saveDType = files.dtype
-        let progress = training.progress
-        let result = try settings.train(resume: training.resume, progress: progress)
-        progress.line("\(files.output): best dev \(result.best.summary) at epoch \(result.bestEpoch) of \(result.epochsRun)"
-                      + (result.stoppedEarly ? " (stopped early)" : ""))
+        return settings
     }
 }
 

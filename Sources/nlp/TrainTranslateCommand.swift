@@ -7,7 +7,7 @@ extension AttentionScore: ExpressibleByArgument {}
 extension ParallelCorpusOptions.ProblemPolicy: ExpressibleByArgument {}
 
 /// `nlp train translate`: an attention encoder-decoder from a parallel corpus.
-struct TrainTranslateCommand: ParsableCommand {
+struct TrainTranslateCommand: TrainTaskCommand {
     static let configuration = CommandConfiguration(
         commandName: "translate",
         abstract: "Train a translation model (attention encoder-decoder) on parallel corpora.",
@@ -114,24 +114,12 @@ struct TrainTranslateCommand: ParsableCommand {
         if devTsv != nil && (devSrc != nil || devTgt != nil) { throw ValidationError("give --dev-src and --dev-tgt, or --dev-tsv, not both") }
         if (devSrc == nil) != (devTgt == nil) { throw ValidationError("--dev-src and --dev-tgt go together") }
         if devCorpus.contains(where: { $0.weight != 1 }) { throw ValidationError("--dev-corpus takes no @WEIGHT: dev sets are scored whole") }
-        if !(maxLengthRatio == 0 || maxLengthRatio >= 1) { throw ValidationError("--max-length-ratio must be 0 (no limit) or at least 1") }
-        if !(devFraction > 0 && devFraction < 1) { throw ValidationError("--dev-fraction must be in (0, 1)") }
         if maxWords < 0 { throw ValidationError("--max-words must be 0 (no limit) or more") }
-        if merges < 0 { throw ValidationError("--merges must be 0 or more") }
-        if minCount < 1 { throw ValidationError("--min-count must be at least 1") }
-        for (name, value) in [("--embedding-dim", embeddingDim), ("--decoder-hidden", decoderHidden), ("--attention-size", attentionSize)] where value < 1 {
-            throw ValidationError("\(name) must be at least 1")
-        }
-        for (name, value) in [("--dropout", dropout), ("--label-smoothing", labelSmoothing)]
-        where !(value >= 0 && value < 1) {
-            throw ValidationError("\(name) must be in [0, 1)")
-        }
-        if attention == .dot && decoderHidden != (bidirectional ? 2 : 1) * encoder.hidden {
-            throw ValidationError("--attention dot needs --decoder-hidden equal to the encoder output width (\((bidirectional ? 2 : 1) * encoder.hidden))")
-        }
+        try validateSettings()
     }
 
-    func run() throws {
+    /// The ranges of the values are the training's `problem`.
+    func makeTraining() -> TranslationTraining {
         let (srcColumn, tgtColumn) = (trainCorpus.srcColumn, trainCorpus.tgtColumn)
         var train = trainCorpus.files.map { [TranslationTraining.WeightedCorpus($0)] } ?? []
         train += corpus.map { .init($0.files(sourceColumn: srcColumn, targetColumn: tgtColumn), weight: $0.weight) }
@@ -155,10 +143,7 @@ struct TrainTranslateCommand: ParsableCommand {
         settings.tieEmbeddings = tieEmbeddings
         training.configure(&settings.run)
         settings.run.saveDType = saveDtype == .f16 ? .f16 : .f32
-        let progress = training.progress
-        let result = try settings.train(resume: training.resume, progress: progress)
-        progress.line("\(output): best dev \(result.best.summary) at epoch \(result.bestEpoch) of \(result.epochsRun)"
-                      + (result.stoppedEarly ? " (stopped early)" : ""))
+        return settings
     }
 }
 

@@ -28,9 +28,4 @@ struct TrainingFileArguments: ParsableArguments {
 
     var dtype: SafeTensors.DType { saveDtype == .f16 ? .f16 : .f32 }
 
-    func validate() throws {
-        if !(devFraction > 0 && devFraction < 1) { throw ValidationError("--dev-fraction must be in (0, 1)") }
-        if vectorsVocab < 0 { throw ValidationError("--vectors-vocab must be 0 or more") }
-        if vectorsVocab > 0 && vectors == nil { throw ValidationError("--vectors-vocab needs --vectors") }
-    }
 }

@@ -47,11 +47,12 @@ final class RecipeCommandTests: XCTestCase {
         XCTAssertEqual(trained.status, 0, trained.stderr)
         XCTAssertEqual(trained.stderr, "", "quiet: true in the recipe")
         let record = try provenance(of: model)
-        let settings = record["settings"] as! [String: String]
-        XCTAssertEqual(settings["merges"], "150", "the command line wins")
-        XCTAssertEqual(settings["hidden"], "16", "the recipe's value")
-        XCTAssertEqual(settings["tie-embeddings"], "true")
-        XCTAssertEqual(settings["weights"], "2.0,0.5", "corpora from the recipe, as mappings and as specs")
+        let settings = record["settings"] as! [String: Any]
+        XCTAssertEqual(settings["merges"] as? Int, 150, "the command line wins")
+        XCTAssertEqual((settings["encoder"] as? [String: Any])?["hiddenSize"] as? Int, 16, "the recipe's value")
+        XCTAssertEqual(settings["tie-embeddings"] as? Bool, true)
+        XCTAssertEqual((settings["train"] as? [[String: Any]])?.map { $0["weight"] as? Double }, [2.0, 0.5],
+                       "corpora from the recipe, as mappings and as specs")
         let roles = (record["data"] as! [[String: String]]).map { $0["role"]! }
         XCTAssertTrue(roles.contains("recipe"), "the recipe is recorded with its checksum: \(roles)")
 
@@ -60,9 +61,10 @@ final class RecipeCommandTests: XCTestCase {
         let overridden = try NLPRunner.run(["train", "translate", "--config", recipe, "-o", untied, "--no-tie-embeddings",
                                             "--corpus", "\(Self.english),\(Self.german)"])
         XCTAssertEqual(overridden.status, 0, overridden.stderr)
-        let untiedSettings = try provenance(of: untied)["settings"] as! [String: String]
-        XCTAssertEqual(untiedSettings["tie-embeddings"], "false")
-        XCTAssertNil(untiedSettings["weights"], "one corpus of weight 1 from the command line, none from the recipe")
+        let untiedSettings = try provenance(of: untied)["settings"] as! [String: Any]
+        XCTAssertEqual(untiedSettings["tie-embeddings"] as? Bool, false)
+        XCTAssertEqual((untiedSettings["train"] as? [[String: Any]])?.map { $0["weight"] as? Double }, [1.0],
+                       "one corpus of weight 1 from the command line, none from the recipe")
     }
 
     func testUnknownKeysBadValuesAndBadShapesNameTheRecipeLine() throws {

@@ -80,8 +80,8 @@ final class ParallelCorpusTests: XCTestCase {
         XCTAssertEqual(errorText(try ParallelCorpus(tsv: empty)), "\(empty): the file has no lines (it is empty)")
         let missing = folder.path("missing.en")
         XCTAssertThrowsError(try ParallelCorpus(source: missing, target: blank)) {
-            guard case .cannotOpen(let path, _)? = $0 as? FileError else { return XCTFail("\($0)") }
-            XCTAssertEqual(path, missing)
+            XCTAssertEqual($0 as? FileError, .missing(path: missing))
+            XCTAssertEqual("\($0)", "\(missing): cannot open: No such file or directory")
         }
         XCTAssertThrowsError(try ParallelCorpus(tsv: folder.url.path)) {
             XCTAssertEqual($0 as? FileError, .readFailed(path: folder.url.path, reason: "it is a directory"))

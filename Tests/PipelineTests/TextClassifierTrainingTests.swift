@@ -61,9 +61,9 @@ final class TextClassifierTrainingTests: XCTestCase {
         let plain = try TextClassifier(contentsOf: folder.path("plain.safetensors"))
         let trained = try TextClassifier(contentsOf: folder.path("adversarial.safetensors"))
         XCTAssertEqual(trained.configuration.network.adversarialEpsilon, 1)
-        XCTAssertEqual(trained.provenance?.settings["adversarial"], "1.0")
+        XCTAssertEqual(trained.provenance?.settings["adversarial"]?.double, 1)
         XCTAssertEqual(plain.configuration.network.adversarialEpsilon, 0)
-        XCTAssertNil(plain.provenance?.settings["adversarial"])
+        XCTAssertEqual(plain.provenance?.settings["adversarial"]?.double, 0)
         for (a, b) in zip(plain.network.parameters, trained.network.parameters) {
             XCTAssertNotEqual(a.value, b.value, a.name)
         }
@@ -140,7 +140,7 @@ final class TextClassifierTrainingTests: XCTestCase {
         let folder = try TemporaryFolder()
         let model = try Self.smallModel()
         let path = folder.path("round.safetensors")
-        try model.write(to: path, provenance: Provenance(data: [], training: TrainingOptions(), settings: [:]))
+        try model.write(to: path, provenance: Provenance(data: [], training: TrainingOptions(), settings: .object([:])))
         let loaded = try TextClassifier(contentsOf: path)
         let texts = ["a warm , funny film .", "dull", "", "never seen before words here", "the the the"]
         XCTAssertEqual(loaded.classify(texts), model.classify(texts))
@@ -150,7 +150,7 @@ final class TextClassifierTrainingTests: XCTestCase {
     func testDamagedModelFilesGiveErrorsNamingTheFile() throws {
         let folder = try TemporaryFolder()
         let path = folder.path("model.safetensors")
-        try Self.smallModel().write(to: path, provenance: Provenance(data: [], training: TrainingOptions(), settings: [:]))
+        try Self.smallModel().write(to: path, provenance: Provenance(data: [], training: TrainingOptions(), settings: .object([:])))
         let bytes = try folder.bytes("model.safetensors")
 
         var flipped = bytes

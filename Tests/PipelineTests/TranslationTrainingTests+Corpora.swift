@@ -29,7 +29,8 @@ extension TranslationTrainingTests {
         XCTAssertEqual(try folder.bytes("straight.safetensors"), try folder.bytes("interrupted.safetensors"),
                        "the weighted draw of each epoch is rebuilt on resume")
         let provenance = try XCTUnwrap(TranslationModel(contentsOf: straight).provenance)
-        XCTAssertEqual(provenance.settings["weights"], "0.5,2.0")
+        guard case .array(let corpora) = provenance.settings["train"] else { return XCTFail("no corpora in \(provenance.settings)") }
+        XCTAssertEqual(corpora.map { $0["weight"]?.double }, [0.5, 2.0])
         XCTAssertEqual(provenance.data.map(\.role), ["train1-source", "train1-target", "train2-source", "train2-target",
                                                      "dev-source", "dev-target"])
         // Other weights draw other epochs, so another model.

@@ -99,7 +99,7 @@ final class TranslationTrainingTests: XCTestCase {
         try settings(source: source, target: target, output: output, epochs: 2).train(progress: TrainingProgress(style: .quiet))
         let model = try TranslationModel(contentsOf: output)
         let path = folder.path("copy.safetensors")
-        try model.write(to: path, provenance: Provenance(data: [], training: TrainingOptions(), settings: [:]))
+        try model.write(to: path, provenance: Provenance(data: [], training: TrainingOptions(), settings: .object([:])))
         let loaded = try TranslationModel(contentsOf: path)
         let texts = pairs.map(\.source) + ["Zebras!", ""]
         XCTAssertEqual(loaded.translate(texts), model.translate(texts))

@@ -8,9 +8,9 @@ import Tokenize
 /// Trains a `TextClassifier` from labelled text files: reads and checks the data, builds the
 /// vocabulary and the network, and runs the `Trainer`, writing the best model to `outputPath`
 /// whenever the dev score improves.
-public struct TextClassifierTraining {
+public struct TextClassifierTraining: TaskTraining {
     /// How the tokens enter the network.
-    public enum EmbeddingChoice: Equatable, Sendable {
+    public enum EmbeddingChoice: Equatable, Encodable, Sendable {
         /// A table learned from N(0, 1), of this width.
         case learned(dimension: Int)
         /// One-hot vectors of vocabulary width (a constant identity table, gathered).
@@ -55,33 +55,30 @@ public struct TextClassifierTraining {
     /// The widest vocabulary one-hot inputs take: the identity table is V² floats (400 MB at 10,000).
     public static let maximumOneHotWidth = 10_000
 
-    /// Settings as recorded in the model's provenance, by option name.
-    var settingsRecord: [String: String] {
-        var record = ["format": format?.rawValue ?? "detect", "tokenizer": tokenize.method.rawValue, "split-contractions": String(tokenize.splitContractions), "locale": tokenize.normalize.locale,
-                      "case": tokenize.normalize.caseMapping.rawValue, "normalize": tokenize.normalize.form.rawValue,
-                      "min-count": String(minCount), "cell": encoder.cell.rawValue, "layers": String(encoder.layers),
-                      "hidden": String(encoder.hiddenSize), "bidirectional": String(encoder.bidirectional),
-                      "merge": encoder.merge.rawValue, "layer-dropout": String(encoder.dropout),
-                      "pooling": pooling.rawValue, "dropout": String(dropout), "word-dropout": String(wordDropout),
-                      "freeze-embedding": String(freezeEmbedding), "save-dtype": run.saveDType.rawValue,
-                      "dev-fraction": devPath == nil ? String(devFraction) : "-"]
-        switch embedding {
-        case .learned(let dimension): record["embedding"] = "learned"; record["embedding-dim"] = String(dimension)
-        case .oneHot: record["embedding"] = "one-hot"
-        case .pretrained(let path): record["embedding"] = "pretrained"; record["vectors"] = path
+    public var problem: String? {
+        if case .learned(let dimension) = embedding, dimension < 1 { return "--embedding-dim must be at least 1" }
+        if freezeEmbedding && embedding == .oneHot {
+            return "--freeze-embedding has no effect with --embedding one-hot, whose vectors are always fixed"
         }
-        if adversarialEpsilon != 0 { record["adversarial"] = String(adversarialEpsilon) }   // absent: off
-        record["vectors-vocab"] = String(vectorsVocabulary)
-        record["max-vocab"] = maxVocabulary.map(String.init) ?? "-"
-        record["labels"] = labelNames.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
-        return record
+        if vectorsVocabulary < 0 { return "--vectors-vocab must be 0 or more" }
+        if case .pretrained = embedding {} else if vectorsVocabulary > 0 { return "--vectors-vocab needs --vectors" }
+        if minCount < 1 { return "--min-count must be at least 1" }
+        if let maxVocabulary, maxVocabulary < 5 { return "--max-vocab must be at least 5 (4 special tokens and one word)" }
+        if !(devFraction > 0 && devFraction < 1) { return "--dev-fraction must be in (0, 1)" }
+        if let problem = encoder.optionProblem { return problem }
+        for (name, value) in [("--dropout", dropout), ("--word-dropout", wordDropout)] where !(value >= 0 && value < 1) {
+            return "\(name) must be in [0, 1)"
+        }
+        if !(adversarialEpsilon >= 0 && Float(adversarialEpsilon).isFinite) {   // the network runs in Float
+            return "--adversarial must be a finite number ≥ 0"
+        }
+        return nil
     }
 
-    /// Trains; `resume` continues from the checkpoint beside the output. Progress goes to `progress`.
     @discardableResult
     public func train(resume: Bool = false, progress: TrainingProgress,
                       stopAfterBatches: Int? = nil) throws -> Trainer<TextClassifier>.Result {
-        let recipe = try run.start(resume: resume)
+        let recipe = try run.start(resume: resume, settingsProblem: problem)
         try tokenize.checkUsable(modelPath: run.outputPath)
         var files = [Provenance.DataFile(role: "train", path: trainPath, sha256: try SHA256.hexDigest(ofFile: trainPath))] + recipe
         var trainTexts = try (format ?? LabeledTextFormat.detect(path: trainPath)).read(path: trainPath)
@@ -167,7 +164,17 @@ public struct TextClassifierTraining {
         progress.line("\(trainExamples.count) training and \(devExamples.count) dev examples, \(labels.count) labels, "
                       + "vocabulary \(vocabulary.count), \(parameterCount) trainable parameters")
 
-        return try run.train(model, train: trainExamples, dev: devExamples, data: files, settings: settingsRecord,
+        return try run.train(model, train: trainExamples, dev: devExamples, data: files, settings: self,
                              resume: resume, progress: progress, stopAfterBatches: stopAfterBatches)
+    }
+}
+
+/// The settings as the model's provenance records them, by option name (the run's own part is
+/// recorded beside them, and the data files with their checksums).
+extension TextClassifierTraining {
+    enum CodingKeys: String, CodingKey {
+        case devFraction = "dev-fraction", format, tokenize, minCount = "min-count", maxVocabulary = "max-vocab"
+        case embedding, freezeEmbedding = "freeze-embedding", vectorsVocabulary = "vectors-vocab", encoder, pooling
+        case dropout, wordDropout = "word-dropout", adversarialEpsilon = "adversarial", labelNames = "label-names"
     }
 }

@@ -24,7 +24,7 @@ import Tokenize
 /// A reader can read its file any number of times.
 public struct CoNLLReader: Sendable {
     /// Which column holds the tag.
-    public enum TagColumn: Hashable, Sendable {
+    public enum TagColumn: Hashable, Encodable, Sendable {
         /// The last column of each line (CoNLL-2003's NER tag, WNUT-17's tag).
         case last
         /// A fixed column, 0-based.

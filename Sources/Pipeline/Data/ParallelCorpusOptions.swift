@@ -1,5 +1,5 @@
 /// What `ParallelCorpus` accepts as a sentence pair, and what it does with a pair it cannot use.
-public struct ParallelCorpusOptions: Equatable, Sendable {
+public struct ParallelCorpusOptions: Equatable, Encodable, Sendable {
     /// What to do with a pair that has a problem (invalid UTF-8, an empty side, a side that is
     /// too long, too few columns).
     public enum ProblemPolicy: String, CaseIterable, Codable, Sendable {

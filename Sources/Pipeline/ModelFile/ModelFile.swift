@@ -165,7 +165,7 @@ public struct ModelFile: Equatable, Sendable {
     static func contents(of path: String) throws(ModelFileError) -> Data {
         func fail(_ error: FileError) -> ModelFileError {
             switch error {
-            case .cannotOpen where access(path, F_OK) != 0:
+            case .missing:
                 ModelFileError(path: path, problem: .missing)
             default:
                 ModelFileError(path: path, problem: .unreadable(error.reason))

@@ -1,3 +1,5 @@
+import Tensor
+
 /// Where a model came from, stored in its file: the data it was trained on (with checksums, so
 /// that the data can be checked to be the same), the options and seed, and how it scored on dev.
 /// Nothing time- or machine-dependent goes in, so the same run gives a byte-identical file.
@@ -17,15 +19,16 @@ public struct Provenance: Codable, Equatable, Sendable {
 
     public var data: [DataFile]
     public var training: TrainingOptions
-    /// Task-specific settings as given (embedding, cell, sizes, ...), by option name.
-    public var settings: [String: String]
+    /// The task's training settings (embedding, cell, sizes, ...) as that task's training value
+    /// encodes them, keyed by option name. Files written before this was typed hold strings.
+    public var settings: JSONValue
     /// The dev score of the saved parameters and the epoch they are from.
     public var dev: Evaluation?
     public var epoch: Int?
     /// For a model made by `ModelFile.average`: the files averaged, with their checksums; nil otherwise.
     public var averagedFrom: [DataFile]?
 
-    public init(data: [DataFile], training: TrainingOptions, settings: [String: String],
+    public init(data: [DataFile], training: TrainingOptions, settings: JSONValue,
                 dev: Evaluation? = nil, epoch: Int? = nil) {
         self.data = data
         self.training = training

@@ -8,7 +8,7 @@ import Tokenize
 /// Trains a `TaggerModel` from CoNLL files: reads and checks the data, builds the word, character
 /// and tag vocabularies and the network, and runs the `Trainer`, writing the best model (by dev
 /// entity F1) to `outputPath` whenever it improves.
-public struct TaggerTraining {
+public struct TaggerTraining: TaskTraining {
     public var trainPath: String
     /// Without a dev file, `devFraction` of the training sentences (seeded) are held out as dev.
     public var devPath: String?
@@ -45,22 +45,29 @@ public struct TaggerTraining {
         self.run = TrainingRun(outputPath: outputPath)
     }
 
-    var settingsRecord: [String: String] {
-        ["token-column": String(tokenColumn), "tag-column": "\(tagColumn)", "data-scheme": dataScheme?.rawValue ?? "detect",
-         "model-scheme": modelScheme?.rawValue ?? "data", "lowercase-words": String(wordKey.lowercase),
-         "digits-to-zero": String(wordKey.digitsToZero), "min-count": String(minCount), "word-dim": String(wordDimension),
-         "vectors": vectorsPath ?? "-", "vectors-vocab": String(vectorsVocabulary), "char-dim": String(characterDimension),
-         "char-hidden": String(characterHidden), "cell": encoder.cell.rawValue, "layers": String(encoder.layers),
-         "hidden": String(encoder.hiddenSize), "bidirectional": String(encoder.bidirectional),
-         "layer-dropout": String(encoder.dropout), "dropout": String(dropout), "word-dropout": String(wordDropout), "crf": String(crf),
-         "locale": tokenize.normalize.locale, "save-dtype": run.saveDType.rawValue,
-         "dev-fraction": devPath == nil ? String(devFraction) : "-"]
+    public var problem: String? {
+        for (name, value) in [("--word-dim", wordDimension), ("--char-dim", characterDimension), ("--min-count", minCount)] where value < 1 {
+            return "\(name) must be at least 1"
+        }
+        if case .index(let column) = tagColumn {
+            if column < 0 { return "--tag-column must be 0 or more" }
+            if column == tokenColumn { return "--token-column and --tag-column must differ" }
+        }
+        if characterHidden < 0 || tokenColumn < 0 { return "--char-hidden and --token-column must be 0 or more" }
+        if vectorsVocabulary < 0 { return "--vectors-vocab must be 0 or more" }
+        if vectorsVocabulary > 0 && vectorsPath == nil { return "--vectors-vocab needs --vectors" }
+        if !(devFraction > 0 && devFraction < 1) { return "--dev-fraction must be in (0, 1)" }
+        if let problem = encoder.optionProblem { return problem }
+        for (name, value) in [("--dropout", dropout), ("--word-dropout", wordDropout)] where !(value >= 0 && value < 1) {
+            return "\(name) must be in [0, 1)"
+        }
+        return nil
     }
 
     @discardableResult
     public func train(resume: Bool = false, progress: TrainingProgress,
                       stopAfterBatches: Int? = nil) throws -> Trainer<TaggerModel>.Result {
-        let recipe = try run.start(resume: resume)
+        let recipe = try run.start(resume: resume, settingsProblem: problem)
         try tokenize.checkUsable(modelPath: run.outputPath)
         func read(_ path: String) throws -> [CoNLLSentence] {
             try CoNLLReader(path: path, tokenColumn: tokenColumn, tagColumn: tagColumn).readAll()
@@ -150,7 +157,19 @@ public struct TaggerTraining {
                       + "(\(trainExamples.reduce(0) { $0 + $1.words.count }) training tokens), \(tagNames.count) tags (\(target.rawValue)), "
                       + "vocabulary \(vocabulary.count), \(characters?.count ?? 0) characters, \(parameterCount) trainable parameters")
 
-        return try run.train(model, train: trainExamples, dev: devExamples, data: files, settings: settingsRecord,
+        return try run.train(model, train: trainExamples, dev: devExamples, data: files, settings: self,
                              resume: resume, progress: progress, stopAfterBatches: stopAfterBatches)
+    }
+}
+
+/// The settings as the model's provenance records them, by option name (the run's own part is
+/// recorded beside them, and the data files with their checksums).
+extension TaggerTraining {
+    enum CodingKeys: String, CodingKey {
+        case devFraction = "dev-fraction", tokenColumn = "token-column", tagColumn = "tag-column"
+        case dataScheme = "data-scheme", modelScheme = "model-scheme", tokenize, wordKey = "word-key"
+        case minCount = "min-count", wordDimension = "word-dim", vectorsPath = "vectors", vectorsVocabulary = "vectors-vocab"
+        case characterDimension = "char-dim", characterHidden = "char-hidden", encoder, dropout
+        case wordDropout = "word-dropout", crf
     }
 }

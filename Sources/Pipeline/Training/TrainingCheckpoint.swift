@@ -42,7 +42,7 @@ enum TrainingCheckpoint {
             throw DataError(path: path, "is not a training checkpoint of nlp")
         }
         guard file.metadata["fingerprint"] == fingerprint else {
-            throw DataError(path: path, "was written by a run with other data, options or model settings; "
+            throw DataError(path: path, "was written by a run with other data, options or model settings (or by another version of nlp); "
                             + "resume with the same command line, or delete the checkpoint to start afresh")
         }
         let state: TrainingState

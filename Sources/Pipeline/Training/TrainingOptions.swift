@@ -1,3 +1,5 @@
+import Tensor
+
 /// How a model is trained; shared by every task. Saved in checkpoints (a resumed run must use the
 /// same options) and in the model file's provenance.
 public struct TrainingOptions: Codable, Equatable, Sendable {
@@ -27,7 +29,8 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
 
     public init() {}
 
-    /// The first problem with the options, phrased for a command-line user, or nil.
+    /// The first option out of its range, phrased with the option's name (as on the command line
+    /// and in recipes), or nil.
     public var problem: String? {
         if epochs < 1 { return "--epochs must be at least 1" }
         if batchSize < 1 { return "--batch-size must be at least 1" }
@@ -37,7 +40,6 @@ public struct TrainingOptions: Codable, Equatable, Sendable {
         if let clipNorm, !(clipNorm > 0 && clipNorm.isFinite) { return "--clip must be a positive number (or 0 for none)" }
         if patience < 1 { return "--patience must be at least 1" }
         if !(learningRateDecay > 0 && learningRateDecay <= 1) { return "--lr-decay must be in (0, 1]" }
-        if threads < 1 { return "--threads must be at least 1" }
-        return nil
+        return NumericRuntime.problem(threads: threads)
     }
 }

@@ -25,13 +25,14 @@ public struct TrainingRun: Sendable {
     /// The checkpoint file of the run: beside the model, `.checkpoint` added.
     public var checkpointPath: String { outputPath + ".checkpoint" }
 
-    /// Fails now, not after an hour of training: the options are valid, the model file can be
+    /// Fails now, not after an hour of training: the task's settings (`settingsProblem`) and the
+    /// loop's options are valid, the model file can be
     /// written, a run that resumes has a checkpoint to resume, and one that does not would not
     /// throw away the checkpoint an unfinished run left (starting over is asked for by deleting
     /// it). Removes the temporary files that killed writes of the model or checkpoint left.
     /// Returns the recipe's provenance entry (none without a recipe).
-    func start(resume: Bool) throws -> [Provenance.DataFile] {
-        if let problem = options.problem { throw DataError(path: outputPath, problem) }
+    func start(resume: Bool, settingsProblem: String?) throws -> [Provenance.DataFile] {
+        if let problem = settingsProblem ?? options.problem { throw DataError(path: outputPath, problem) }
         try OutputFile.checkWritable(outputPath, what: "the model")
         if resume {
             try TrainingCheckpoint.checkExists(at: checkpointPath)
@@ -52,10 +53,10 @@ public struct TrainingRun: Sendable {
     /// SHA-256 of the provenance before training (data checksums, options, settings).
     func train<Model: TaskModel>(
         _ model: Model, train: [Model.Example], dev: [Model.Example], data: [Provenance.DataFile],
-        settings: [String: String], resume: Bool, progress: TrainingProgress, stopAfterBatches: Int?,
+        settings: some Encodable, resume: Bool, progress: TrainingProgress, stopAfterBatches: Int?,
         mixture: CorpusMixture? = nil, epochPath: ((Int) -> String)? = nil
     ) throws -> Trainer<Model>.Result {
-        let provenance = Provenance(data: data, training: options, settings: settings)
+        let provenance = Provenance(data: data, training: options, settings: try JSONValue(encoding: settings))
         let trainer = Trainer(model: model, options: options, train: train, dev: dev, progress: progress)
         trainer.checkpointPath = checkpointPath
         trainer.checkpointMinutes = checkpointMinutes

@@ -9,9 +9,9 @@ import Tokenize
 /// vocabularies of pieces, builds the network, and runs the `Trainer` with dev BLEU (greedy) as
 /// the early-stopping metric, writing the best model to `outputPath` whenever dev BLEU improves.
 /// Corpora with weights other than 1 are sampled per epoch as `CorpusMixture` says.
-public struct TranslationTraining {
+public struct TranslationTraining: TaskTraining {
     /// Where a corpus comes from: two line-aligned files, or one TAB-separated file.
-    public enum CorpusFiles: Equatable, Sendable {
+    public enum CorpusFiles: Equatable, Encodable, Sendable {
         case aligned(source: String, target: String)
         case tabSeparated(path: String, sourceColumn: Int, targetColumn: Int)
 
@@ -34,7 +34,7 @@ public struct TranslationTraining {
     }
 
     /// A training corpus and how much of it an epoch draws (see `CorpusMixture`).
-    public struct WeightedCorpus: Equatable, Sendable {
+    public struct WeightedCorpus: Equatable, Encodable, Sendable {
         public var files: CorpusFiles
         public var weight: Double
 
@@ -101,36 +101,35 @@ public struct TranslationTraining {
         return outputPath + ".epoch\(epoch)"
     }
 
-    var settingsRecord: [String: String] {
-        var record = ["merges": String(merges), "min-count": String(minCount), "embedding-dim": String(embeddingDimension),
-         "cell": encoder.cell.rawValue, "layers": String(encoder.layers), "hidden": String(encoder.hiddenSize),
-         "bidirectional": String(encoder.bidirectional), "layer-dropout": String(encoder.dropout),
-         "decoder-hidden": String(decoderHiddenSize), "attention": attention.rawValue,
-         "attention-size": String(attentionSize), "dropout": String(dropout), "label-smoothing": String(labelSmoothing),
-         "tie-embeddings": String(tieEmbeddings),
-         "max-words": corpus.maximumWords.map(String.init) ?? "-", "on-bad-pair": corpus.policy.rawValue,
-         "tokenizer": tokenize.method.rawValue, "case": tokenize.normalize.caseMapping.rawValue,
-         "normalize": tokenize.normalize.form.rawValue, "save-dtype": run.saveDType.rawValue,
-         "dev-fraction": dev.isEmpty ? String(devFraction) : "-",
-         "max-length-ratio": maximumLengthRatio.map { String($0) } ?? "-"]
-        if train.count > 1 || train.contains(where: { $0.weight != 1 }) {
-            record["weights"] = train.map { String($0.weight) }.joined(separator: ",")
+    public var problem: String? {
+        if train.isEmpty { return "no training corpus given" }
+        if let bad = train.first(where: { !($0.weight >= 0 && $0.weight.isFinite) }) {
+            return "the weight of a corpus must be 0 or more (\(bad.files.name) has \(bad.weight))"
         }
-        return record
+        if let ratio = maximumLengthRatio, !(ratio >= 1) { return "--max-length-ratio must be 0 (no limit) or at least 1" }
+        if !(devFraction > 0 && devFraction < 1) { return "--dev-fraction must be in (0, 1)" }
+        if merges < 0 { return "--merges must be 0 or more" }
+        if minCount < 1 { return "--min-count must be at least 1" }
+        for (name, value) in [("--embedding-dim", embeddingDimension), ("--decoder-hidden", decoderHiddenSize),
+                              ("--attention-size", attentionSize)] where value < 1 {
+            return "\(name) must be at least 1"
+        }
+        if let problem = encoder.optionProblem { return problem }
+        for (name, value) in [("--dropout", dropout), ("--label-smoothing", labelSmoothing)] where !(value >= 0 && value < 1) {
+            return "\(name) must be in [0, 1)"
+        }
+        if attention == .dot && decoderHiddenSize != encoder.outputSize {
+            return "--attention dot needs --decoder-hidden equal to the encoder output width (\(encoder.outputSize))"
+        }
+        return nil
     }
 
-    /// Trains; `resume` continues from the checkpoint beside the output. Progress goes to `progress`.
     @discardableResult
     public func train(resume: Bool = false, progress: TrainingProgress,
                       stopAfterBatches: Int? = nil) throws -> Trainer<TranslationModel>.Result {
-        let recipe = try run.start(resume: resume)
-        if merges < 0 { throw DataError(path: run.outputPath, "--merges must be 0 or more") }
+        let recipe = try run.start(resume: resume, settingsProblem: problem)
         try tokenize.checkUsable(modelPath: run.outputPath)
-        guard !train.isEmpty else { throw DataError(path: run.outputPath, "no training corpus given") }
         let firstPath = train[0].files.paths[0].path  // names the data in errors about all of it
-        if let bad = train.first(where: { !($0.weight >= 0 && $0.weight.isFinite) }) {
-            throw DataError(path: bad.files.name, "the weight of a corpus must be 0 or more (it is \(bad.weight))")
-        }
         var files: [Provenance.DataFile] = []
         files += recipe
         func fingerprint(_ corpus: CorpusFiles, as role: String) throws {
@@ -232,8 +231,19 @@ public struct TranslationTraining {
             }.joined(separator: ", "))
         }
 
-        return try run.train(model, train: trainExamples, dev: devExamples, data: files, settings: settingsRecord,
+        return try run.train(model, train: trainExamples, dev: devExamples, data: files, settings: self,
                              resume: resume, progress: progress, stopAfterBatches: stopAfterBatches,
                              mixture: mixture.isUniform ? nil : mixture, epochPath: saveEveryEpoch ? epochPath : nil)
+    }
+}
+
+/// The settings as the model's provenance records them, by option name (the run's own part is
+/// recorded beside them, and the data files with their checksums).
+extension TranslationTraining {
+    enum CodingKeys: String, CodingKey {
+        case train, dev, devFraction = "dev-fraction", corpus, maximumLengthRatio = "max-length-ratio"
+        case saveEveryEpoch = "save-every-epoch", tokenize, merges, minCount = "min-count"
+        case embeddingDimension = "embedding-dim", encoder, decoderHiddenSize = "decoder-hidden", attention
+        case attentionSize = "attention-size", dropout, labelSmoothing = "label-smoothing", tieEmbeddings = "tie-embeddings"
     }
 }
