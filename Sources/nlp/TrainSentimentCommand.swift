@@ -8,6 +8,7 @@ extension CellKind: ExpressibleByArgument {}
 extension Pooling: ExpressibleByArgument {}
 extension DirectionMerge: ExpressibleByArgument {}
 extension TokenizeStage.Method: ExpressibleByArgument {}
+extension SentimentTreeLabels: ExpressibleByArgument {}
 
 /// `nlp train sentiment`: a sentence classifier from labelled lines.
 struct TrainSentimentCommand: TrainTaskCommand {
@@ -15,9 +16,13 @@ struct TrainSentimentCommand: TrainTaskCommand {
         commandName: "sentiment",
         abstract: "Train a sentence classifier (sentiment or any labels).",
         discussion: """
-            Input lines are 'LABEL text' (the SST and CR files) or 'text<TAB>label'; the format is \
-            detected from the first line unless --format is given. Blank lines are skipped; a line \
-            without label or text stops training with its file and line.
+            Input lines are 'LABEL text' (the SST and CR files), 'text<TAB>label', or sentiment \
+            trees, one a line ('(3 (2 It) (4 (4 works) (2 .)))', the Stanford Sentiment Treebank's \
+            format); the format is detected from the first line unless --format is given. From a \
+            tree file, training reads every labelled phrase (--no-phrases: the sentences only) and \
+            dev the sentences; --tree-labels binary drops neutral (2) and maps 0-1 to 0 and 3-4 to \
+            1, fine keeps the five labels. Blank lines are skipped; a line without label or text, \
+            or a malformed tree, stops training with its file, line (and column).
 
             The network: embedding (learned, one-hot, or pretrained vectors with --vectors), a \
             (bi)directional recurrent encoder, pooling over time (max, mean or the last state), \
@@ -31,8 +36,14 @@ struct TrainSentimentCommand: TrainTaskCommand {
 
     @OptionGroup var files: TrainingFileArguments
 
-    @Option(help: "Line format: label-first ('LABEL text') or tsv ('text<TAB>label'); detected when omitted.")
+    @Option(help: "Line format: label-first ('LABEL text'), tsv ('text<TAB>label') or sst-trees; detected when omitted.")
     var format: LabeledTextFormat?
+
+    @Option(help: "Classes of a tree file: binary (negative 0-1, positive 3-4; neutral dropped) or fine (0-4).")
+    var treeLabels = SentimentTreeLabels.binary
+
+    @Flag(inversion: .prefixedNo, help: "Train on every labelled phrase of a tree file (not only its sentences).")
+    var phrases = true
 
     @Option(help: "Input embedding: learned or one-hot (see also --vectors).")
     var embedding = EmbeddingKind.learned
@@ -111,6 +122,8 @@ struct TrainSentimentCommand: TrainTaskCommand {
         var settings = TextClassifierTraining(trainPath: files.train, devPath: files.dev, outputPath: files.output)
         settings.devFraction = files.devFraction
         settings.format = format
+        settings.treeLabels = treeLabels
+        settings.phrases = phrases
         settings.tokenize = TokenizeStage(method: tokenizer, normalize: NormalizeStage(
             form: .nfc, caseMapping: keepCase ? .none : .lowercase, locale: locale),
             splitContractions: splitContractions ?? locale.lowercased().hasPrefix("en"))

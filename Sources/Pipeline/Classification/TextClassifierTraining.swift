@@ -25,6 +25,10 @@ public struct TextClassifierTraining: TaskTraining {
     public var devFraction = 0.1
     /// nil: detected from the first line of each file.
     public var format: LabeledTextFormat?
+    /// Of tree files: how their labels become classes, and whether training reads every
+    /// labelled phrase (true) or the sentences only. Dev is always scored on sentences.
+    public var treeLabels = SentimentTreeLabels.binary
+    public var phrases = true
     public var tokenize = TokenizeStage(normalize: NormalizeStage(form: .nfc, caseMapping: .lowercase), splitContractions: true)
     public var minCount = 1
     public var maxVocabulary: Int?
@@ -81,14 +85,22 @@ public struct TextClassifierTraining: TaskTraining {
         let recipe = try run.start(resume: resume, settingsProblem: problem)
         try tokenize.checkUsable(modelPath: run.outputPath)
         var files = [Provenance.DataFile(role: "train", path: trainPath, sha256: try SHA256.hexDigest(ofFile: trainPath))] + recipe
-        var trainTexts = try (format ?? LabeledTextFormat.detect(path: trainPath)).read(path: trainPath)
+        let trainFormat = try format ?? LabeledTextFormat.detect(path: trainPath)
+        var trainTexts: [LabeledText]
         var devTexts: [LabeledText]
         if let devPath {
             files.append(.init(role: "dev", path: devPath, sha256: try SHA256.hexDigest(ofFile: devPath)))
-            devTexts = try (format ?? LabeledTextFormat.detect(path: devPath)).read(path: devPath)
+            trainTexts = try trainFormat.read(path: trainPath, treeLabels: treeLabels, phrases: phrases)
+            devTexts = try (format ?? LabeledTextFormat.detect(path: devPath)).read(path: devPath, treeLabels: treeLabels)
+        } else if trainFormat == .sstTrees {
+            // Whole trees are held out, so that no phrase of a dev sentence is trained on.
+            let (trainTrees, devTrees) = try TrainingData.holdOut(try SentimentTree.readAll(path: trainPath), fraction: devFraction,
+                                                                  seed: run.options.seed, path: trainPath, progress: progress, what: "trees")
+            trainTexts = try SentimentTree.examples(of: trainTrees, labels: treeLabels, phrases: phrases, path: trainPath)
+            devTexts = try SentimentTree.examples(of: devTrees, labels: treeLabels, phrases: false, path: trainPath)
         } else {
-            (trainTexts, devTexts) = try TrainingData.holdOut(trainTexts, fraction: devFraction, seed: run.options.seed,
-                                                              path: trainPath, progress: progress, what: "lines")
+            (trainTexts, devTexts) = try TrainingData.holdOut(try trainFormat.read(path: trainPath), fraction: devFraction,
+                                                              seed: run.options.seed, path: trainPath, progress: progress, what: "lines")
         }
 
         // Labels: as in the training data, in numeric order when all are integers.
@@ -173,7 +185,7 @@ public struct TextClassifierTraining: TaskTraining {
 /// recorded beside them, and the data files with their checksums).
 extension TextClassifierTraining {
     enum CodingKeys: String, CodingKey {
-        case devFraction = "dev-fraction", format, tokenize, minCount = "min-count", maxVocabulary = "max-vocab"
+        case devFraction = "dev-fraction", format, treeLabels = "tree-labels", phrases, tokenize, minCount = "min-count", maxVocabulary = "max-vocab"
         case embedding, freezeEmbedding = "freeze-embedding", vectorsVocabulary = "vectors-vocab", encoder, pooling
         case dropout, wordDropout = "word-dropout", adversarialEpsilon = "adversarial", labelNames = "label-names"
     }

@@ -6,20 +6,30 @@ import Tokenize
 /// - `labelFirst`: `LABEL text`, the label up to the first space (the SST and CR files:
 ///   `1 a gorgeous , witty , seductive movie .`).
 /// - `tsv`: `text<TAB>label`, the label after the last TAB.
+/// - `sstTrees`: one `SentimentTree` a line (the Stanford Sentiment Treebank's PTB trees); read
+///   as its sentences, or for training as every labelled phrase, with labels as
+///   `SentimentTreeLabels` says.
 ///
 /// Blank lines are skipped; a line without a label or without text is an error naming the line.
 public enum LabeledTextFormat: String, Codable, CaseIterable, Sendable {
     case labelFirst = "label-first"
     case tsv
+    case sstTrees = "sst-trees"
 
-    /// `tsv` when the first non-blank line of `path` holds a TAB, `labelFirst` otherwise.
+    /// `sstTrees` when the first non-blank line of `path` starts with `(` and a digit, `tsv` when
+    /// it holds a TAB, `labelFirst` otherwise.
     public static func detect(path: String) throws -> LabeledTextFormat {
         var format: LabeledTextFormat?
         struct Found: Error {}
         do {
             try LineReader(path: path).forEachLine { line, _ in
                 guard !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) else { return }
-                format = line.contains(9) ? .tsv : .labelFirst
+                let start = line.drop { $0 == 0x20 }
+                if start.first == UInt8(ascii: "("), let next = start.dropFirst().first, (0x30...0x39).contains(next) {
+                    format = .sstTrees
+                } else {
+                    format = line.contains(9) ? .tsv : .labelFirst
+                }
                 throw Found()
             }
         } catch is Found {}
@@ -27,8 +37,12 @@ public enum LabeledTextFormat: String, Codable, CaseIterable, Sendable {
         return format
     }
 
-    /// Reads every example of `path`.
-    public func read(path: String) throws -> [LabeledText] {
+    /// Reads every example of `path`. Of a tree file, the sentences (`phrases`: every labelled
+    /// phrase, the sentence too, each a separate example), labelled as `treeLabels` says.
+    public func read(path: String, treeLabels: SentimentTreeLabels = .binary, phrases: Bool = false) throws -> [LabeledText] {
+        if self == .sstTrees {
+            return try SentimentTree.examples(of: SentimentTree.readAll(path: path), labels: treeLabels, phrases: phrases, path: path)
+        }
         var examples: [LabeledText] = []
         try LineReader(path: path).forEachLine { bytes, number in
             var line = String(decoding: bytes, as: UTF8.self)   // UTF-8 was checked by the reader
@@ -53,6 +67,8 @@ public enum LabeledTextFormat: String, Codable, CaseIterable, Sendable {
             guard !label.contains("\t") else {
                 throw DataError(path: path, line: number, "the label '\(label)' holds a TAB; is this a 'text<TAB>label' file? Use --format tsv")
             }
+        case .sstTrees:
+            preconditionFailure("tree files are read whole by read(path:)")
         case .tsv:
             guard let tab = line.lastIndex(of: "\t") else {
                 throw DataError(path: path, line: number, "expected 'text<TAB>label'; found no TAB")
