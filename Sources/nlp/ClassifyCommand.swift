@@ -20,6 +20,12 @@ struct ClassifyCommand: ParsableCommand {
 
             Without --model the English sentiment model models/sentiment-en.safetensors is used.
 
+            --explain FILE.svg shows what the model reads: for every line, each token's \
+            contribution to the predicted label, the drop in its probability when the token is read \
+            as unknown (occlusion; a sentence of T tokens costs T + 1 passes, batched). The picture \
+            has a row per line, tokens blue where they speak for the label and red where against; \
+            with --json each object also has "explain", a list of {token, contribution}.
+
             Example:
               $ echo "a gorgeous, witty, seductive movie." | nlp classify
               positive	0.9994	a gorgeous, witty, seductive movie.
@@ -31,6 +37,9 @@ struct ClassifyCommand: ParsableCommand {
     @Flag(help: "One JSON object per line.")
     var json = false
 
+    @Option(help: ArgumentHelp("Draw each token's contribution to the label (occlusion) of every line as an SVG picture in this file.", valueName: "file.svg"))
+    var explain: String?
+
     @OptionGroup var runtime: RuntimeArguments
 
     @Argument(help: ArgumentHelp("UTF-8 text files, one text per line (standard input when none, or for -).", valueName: "file"))
@@ -41,16 +50,22 @@ struct ClassifyCommand: ParsableCommand {
 
     func run() throws {
         runtime.configure()
+        if let explain { try OutputFile.checkWritable(explain, what: "the explanation picture") }
         let classifier = try TextClassifier.load(model.isEmpty ? [DefaultModel.path(Self.defaultModelName)] : model)
         let output = BufferedWriter(standardOutputWithThreshold: 1 << 16)
+        var explained: [TokenContributions] = []
         try TextLineChunks.forEach(files: files, size: Self.chunkLines) { lines in
             let blank = lines.map { $0.allSatisfy(\.isWhitespace) }
-            var results = classifier.classify(lines.indices.filter { !blank[$0] }.map { lines[$0] }).makeIterator()
+            let texts = lines.indices.filter { !blank[$0] }.map { lines[$0] }
+            let contributions = explain == nil ? nil : try classifier.explain(texts)
+            explained += contributions ?? []
+            var results = (contributions?.map(\.classification) ?? classifier.classify(texts)).makeIterator()
+            var contributionsOfLine = contributions?.makeIterator()
             var text = ""
             for (line, isBlank) in zip(lines, blank) {
                 let result = isBlank ? nil : results.next()
                 if json {
-                    text += try Self.jsonLine(result, text: line)
+                    text += try Self.jsonLine(result, text: line, explanation: isBlank ? nil : contributionsOfLine?.next())
                 } else if let result {
                     text += "\(result.label)\t\(String(format: "%.4f", result.probability))\t\(line)"
                 }
@@ -59,15 +74,22 @@ struct ClassifyCommand: ParsableCommand {
             output.append(text)
             try output.flush()
         }
+        if let explain {
+            guard !explained.isEmpty else { throw DataError(path: explain, "not written: no line with text to explain") }
+            try AtomicFile.write(Array(ContributionPicture(rows: explained).svg().utf8), to: explain)
+        }
     }
 
-    /// One JSON object; label and probability null (and no probabilities) for a blank line.
-    static func jsonLine(_ result: Classification?, text: String) throws -> String {
+    /// One JSON object; label and probability null (and no probabilities) for a blank line; with
+    /// an explanation, "explain": [{"token", "contribution"}].
+    static func jsonLine(_ result: Classification?, text: String, explanation: TokenContributions? = nil) throws -> String {
+        struct Contribution: Encodable { var token: String; var contribution: Double }
         struct Line: Encodable {
             var label: String?
             var probability: Double?
             var probabilities: [String: Double]
             var text: String
+            var explain: [Contribution]?
 
             func encode(to encoder: any Encoder) throws {   // nil as null, not left out
                 var container = encoder.container(keyedBy: CodingKeys.self)
@@ -75,12 +97,14 @@ struct ClassifyCommand: ParsableCommand {
                 try container.encode(probability, forKey: .probability)
                 try container.encode(probabilities, forKey: .probabilities)
                 try container.encode(text, forKey: .text)
+                try container.encodeIfPresent(explain, forKey: .explain)
             }
-            enum CodingKeys: String, CodingKey { case label, probability, probabilities, text }
+            enum CodingKeys: String, CodingKey { case label, probability, probabilities, text, explain }
         }
         let rounded = { (x: Double) in (x * 1e6).rounded() / 1e6 }
         let line = Line(label: result?.label, probability: result.map { rounded($0.probability) },
-                        probabilities: result?.probabilities.mapValues(rounded) ?? [:], text: text)
+                        probabilities: result?.probabilities.mapValues(rounded) ?? [:], text: text,
+                        explain: explanation.map { zip($0.tokens, $0.contributions).map { Contribution(token: $0, contribution: rounded($1)) } })
         return try CanonicalJSON.string(line)
     }
 }

@@ -2,53 +2,17 @@ import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+import NLPTestSupport
 import Pipeline
 import XCTest
 
 final class AttentionHeatmapTests: XCTestCase {
-    /// The elements of an XML document, in document order, with their attributes and text;
-    /// nil (and a test failure) when the document is not well-formed.
-    private final class Elements: NSObject, XMLParserDelegate {
-        struct Element {
-            var name: String
-            var attributes: [String: String]
-            var text = ""
-        }
-        var all: [Element] = []
-        private var open: [Int] = []
-
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String]) {
-            open.append(all.count)
-            all.append(Element(name: name, attributes: attributes))
-        }
-
-        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            open.removeLast()
-        }
-
-        func parser(_ parser: XMLParser, foundCharacters string: String) {
-            if let index = open.last { all[index].text += string }
-        }
-
-        static func parse(_ xml: String, file: StaticString = #filePath, line: UInt = #line) -> [Element]? {
-            let parser = XMLParser(data: Data(xml.utf8))
-            let elements = Elements()
-            parser.delegate = elements
-            guard parser.parse() else {
-                XCTFail("not well-formed XML: \(parser.parserError.map { "\($0)" } ?? "?")", file: file, line: line)
-                return nil
-            }
-            return elements.all
-        }
-    }
-
     func testWellFormedSVGWithOneShadedCellPerWeight() throws {
         let heatmap = try AttentionHeatmap(sourceTokens: ["a", "dog", "runs"], targetTokens: ["ein", "Hund"],
                                            weights: [[1, 0, 0.5], [0.25, 0.75, 0]])
         let svg = heatmap.svg()
         XCTAssertTrue(svg.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\""))
-        let elements = try XCTUnwrap(Elements.parse(svg))
+        let elements = try XCTUnwrap(XMLElements.parse(svg))
         XCTAssertEqual(elements.first?.name, "svg")
         let cells = elements.filter { $0.name == "rect" && $0.attributes["class"] == "cell" }
         XCTAssertEqual(cells.count, 6)
@@ -89,7 +53,7 @@ final class AttentionHeatmapTests: XCTestCase {
             XCTAssertTrue(svg.contains(escaped), "missing \(escaped)")
         }
         // The parser gives the tokens back as they were (but the control character, not allowed in XML).
-        let elements = try XCTUnwrap(Elements.parse(svg))
+        let elements = try XCTUnwrap(XMLElements.parse(svg))
         let texts = elements.filter { $0.name == "text" }.map(\.text)
         XCTAssertEqual(texts, ["en → de <run 3> & more", "</svg>", "x > y", "<unk>", "AT&T", "\"quoted\"", "it's", "a\u{FFFD}b", "1", "0"])
         XCTAssertEqual(elements.filter { $0.attributes["class"] == "cell" }.count, 10)
@@ -98,7 +62,7 @@ final class AttentionHeatmapTests: XCTestCase {
 
     func testLongTokensAreShortenedOnTheAxisOnly() throws {
         let long = String(repeating: "x", count: 30)
-        let elements = try XCTUnwrap(Elements.parse(
+        let elements = try XCTUnwrap(XMLElements.parse(
             try AttentionHeatmap(sourceTokens: [long], targetTokens: ["y"], weights: [[0.5]]).svg()))
         let texts = elements.filter { $0.name == "text" }.map(\.text)
         XCTAssertEqual(texts[2], String(repeating: "x", count: 23) + "…")
@@ -106,7 +70,7 @@ final class AttentionHeatmapTests: XCTestCase {
     }
 
     func testWeightsOutsideTheScaleAreClampedInColourOnly() throws {
-        let elements = try XCTUnwrap(Elements.parse(
+        let elements = try XCTUnwrap(XMLElements.parse(
             try AttentionHeatmap(sourceTokens: ["a", "b"], targetTokens: ["c"], weights: [[1.5, -0.25]]).svg()))
         let cells = elements.filter { $0.attributes["class"] == "cell" }
         XCTAssertEqual(cells.map { $0.attributes["fill"] }, ["#08306b", "#ffffff"])

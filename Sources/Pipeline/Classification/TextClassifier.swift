@@ -99,7 +99,7 @@ public final class TextClassifier {
     }
 
     func report(gold: [Int], probabilities: [[Double]]) -> ClassificationReport {
-        let predicted = probabilities.map { p in p.indices.max { p[$0] < p[$1] || (p[$0] == p[$1] && $0 > $1) }! }
+        let predicted = probabilities.map(LabelStage.mostProbable)
         return ClassificationReport(labels: labels, gold: gold, predicted: predicted)
     }
 }
@@ -129,5 +129,42 @@ extension TextClassifier: EnsembleModel {
     public func evaluate(_ examples: [Example]) -> Evaluation {
         let report = report(gold: examples.map(\.label), probabilities: probabilities(examples.map(\.ids)))
         return Evaluation(metricName: "accuracy", metric: report.accuracy, summary: report.accuracySummary)
+    }
+}
+
+extension TextClassifier {
+    /// What each token of each text contributes to its classification (`TokenContributions`:
+    /// occlusion), in input order. The members of an ensemble must tokenize alike.
+    public func explain(_ texts: [String]) throws -> [TokenContributions] {
+        if let other = companions.first(where: { $0.configuration.tokenize != configuration.tokenize }) {
+            throw DataError(path: "--explain", "the ensemble's models tokenize differently (\(other.configuration.tokenize) and "
+                            + "\(configuration.tokenize)); explain with one model")
+        }
+        let tokens = texts.map { configuration.tokenize($0) }
+        var mean: [[Double]] = []
+        for member in [self] + companions {
+            // Per text: its ids, then the ids with token i read as <unk>, for each i.
+            let sequences = tokens.flatMap { tokens -> [[Int]] in
+                let ids = member.configuration.encode(tokens)
+                guard !ids.isEmpty else { return [[Vocabulary.unknownID]] }
+                return [ids] + ids.indices.map { i in
+                    var occluded = ids
+                    occluded[i] = Vocabulary.unknownID
+                    return occluded
+                }
+            }
+            let p = member.probabilities(sequences)
+            mean = mean.isEmpty ? p : zip(mean, p).map { zip($0, $1).map(+) }
+        }
+        let members = Double(1 + companions.count)
+        mean = mean.map { $0.map { $0 / members } }
+        var start = 0
+        return tokens.map { tokens in
+            let whole = mean[start]
+            let predicted = LabelStage.mostProbable(whole)
+            let contributions = tokens.indices.map { whole[predicted] - mean[start + 1 + $0][predicted] }
+            start += 1 + tokens.count
+            return TokenContributions(tokens: tokens, contributions: contributions, classification: configuration.label(whole))
+        }
     }
 }

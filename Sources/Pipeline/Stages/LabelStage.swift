@@ -19,11 +19,17 @@ public struct LabelStage: PipelineStage {
         labels.firstIndex(of: label) ?? labels.indices.first { name(of: $0) == label }
     }
 
+    /// The index of the largest probability, the first on ties.
+    public static func mostProbable(_ probabilities: [Double]) -> Int {
+        var best = 0
+        for k in probabilities.indices where probabilities[k] > probabilities[best] { best = k }
+        return best
+    }
+
     /// probabilities (C) → the most probable class's name and its probability (first on ties).
     public func callAsFunction(_ probabilities: [Double]) -> Classification {
         precondition(probabilities.count == labels.count, "\(probabilities.count) scores for \(labels.count) labels")
-        var best = 0
-        for k in probabilities.indices where probabilities[k] > probabilities[best] { best = k }
+        let best = Self.mostProbable(probabilities)
         return Classification(label: name(of: best), probability: probabilities[best],
                               probabilities: Dictionary(uniqueKeysWithValues: labels.indices.map { (name(of: $0), probabilities[$0]) }))
     }

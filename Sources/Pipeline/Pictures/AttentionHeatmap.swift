@@ -70,11 +70,9 @@ public struct AttentionHeatmap: Equatable, Sendable {
 
     // Layout, in pixels.
     private static let cell = 28.0
-    private static let fontSize = 12.0
     private static let titleSize = 15.0
     private static let margin = 10.0
     private static let labelGap = 6.0
-    private static let longestLabel = 24
     private static let legendWidth = 12.0
     /// The colour of weight 1 (weight 0 is white).
     private static let dark = (red: 8.0, green: 48.0, blue: 107.0)
@@ -82,61 +80,61 @@ public struct AttentionHeatmap: Equatable, Sendable {
     /// The picture as a standalone SVG document.
     public func svg() -> String {
         let cell = Self.cell, columns = Double(sourceTokens.count), rows = Double(targetTokens.count)
-        let sourceLabels = sourceTokens.map(Self.label), targetLabels = targetTokens.map(Self.label)
+        let sourceLabels = sourceTokens.map(SVG.label), targetLabels = targetTokens.map(SVG.label)
         let diagonal = 0.5.squareRoot()   // cos 45° = sin 45°
-        let sourceExtent = (sourceLabels.map(Self.estimatedWidth).max() ?? 0) * diagonal
-        let targetWidth = targetLabels.map(Self.estimatedWidth).max() ?? 0
+        let sourceExtent = (sourceLabels.map(SVG.estimatedWidth).max() ?? 0) * diagonal
+        let targetWidth = targetLabels.map(SVG.estimatedWidth).max() ?? 0
         // The first source label reaches left of its column by its rotated width.
         let gridX = Self.margin + max(targetWidth + Self.labelGap, sourceExtent - cell / 2)
         let gridY = Self.margin + Self.titleSize + 14
         let gridWidth = columns * cell, gridHeight = rows * cell
         let legendX = gridX + gridWidth + 16
-        let titleWidth = Self.estimatedWidth(title) * Self.titleSize / Self.fontSize
-        let width = max(legendX + Self.legendWidth + Self.labelGap + Self.estimatedWidth("0") + Self.margin,
+        let titleWidth = SVG.estimatedWidth(title) * Self.titleSize / SVG.fontSize
+        let width = max(legendX + Self.legendWidth + Self.labelGap + SVG.estimatedWidth("0") + Self.margin,
                         Self.margin + titleWidth + Self.margin)
-        let height = gridY + gridHeight + Self.labelGap + sourceExtent + Self.fontSize + Self.margin
-        let (w, h) = (Self.number(width.rounded(.up), 0), Self.number(height.rounded(.up), 0))
+        let height = gridY + gridHeight + Self.labelGap + sourceExtent + SVG.fontSize + Self.margin
+        let (w, h) = (SVG.number(width.rounded(.up), 0), SVG.number(height.rounded(.up), 0))
 
         var svg = """
             <?xml version="1.0" encoding="UTF-8"?>
             <svg xmlns="http://www.w3.org/2000/svg" width="\(w)" height="\(h)" viewBox="0 0 \(w) \(h)" \
-            font-family="sans-serif" font-size="\(Self.number(Self.fontSize, 0))">
+            font-family="sans-serif" font-size="\(SVG.number(SVG.fontSize, 0))">
             <defs><linearGradient id="attention-scale" x1="0" y1="1" x2="0" y2="0">\
             <stop offset="0" stop-color="#ffffff"/><stop offset="1" stop-color="\(Self.colour(1))"/></linearGradient></defs>
             <rect class="background" width="100%" height="100%" fill="#ffffff"/>
-            <text class="title" x="\(Self.number(Self.margin, 1))" y="\(Self.number(Self.margin + Self.titleSize, 1))" \
-            font-size="\(Self.number(Self.titleSize, 0))" font-weight="bold">\(Self.escaped(title))</text>
+            <text class="title" x="\(SVG.number(Self.margin, 1))" y="\(SVG.number(Self.margin + Self.titleSize, 1))" \
+            font-size="\(SVG.number(Self.titleSize, 0))" font-weight="bold">\(SVG.escaped(title))</text>
 
             """
         svg += "<g class=\"cells\" stroke=\"#d0d0d0\" stroke-width=\"0.5\">\n"
         for (row, values) in weights.enumerated() {
-            let y = Self.number(gridY + Double(row) * cell, 1)
+            let y = SVG.number(gridY + Double(row) * cell, 1)
             for (column, weight) in values.enumerated() {
-                let x = Self.number(gridX + Double(column) * cell, 1)
-                let tip = Self.escaped("\(sourceTokens[column]) → \(targetTokens[row]): \(Self.number(Double(weight), 3))")
-                svg += "<rect class=\"cell\" x=\"\(x)\" y=\"\(y)\" width=\"\(Self.number(cell, 0))\" height=\"\(Self.number(cell, 0))\" "
+                let x = SVG.number(gridX + Double(column) * cell, 1)
+                let tip = SVG.escaped("\(sourceTokens[column]) → \(targetTokens[row]): \(SVG.number(Double(weight), 3))")
+                svg += "<rect class=\"cell\" x=\"\(x)\" y=\"\(y)\" width=\"\(SVG.number(cell, 0))\" height=\"\(SVG.number(cell, 0))\" "
                     + "fill=\"\(Self.colour(weight))\"><title>\(tip)</title></rect>\n"
             }
         }
         svg += "</g>\n<g class=\"target-labels\" text-anchor=\"end\">\n"
         for (row, label) in targetLabels.enumerated() {
-            let y = Self.number(gridY + (Double(row) + 0.5) * cell, 1)
-            svg += "<text x=\"\(Self.number(gridX - Self.labelGap, 1))\" y=\"\(y)\" dy=\"0.35em\">\(Self.escaped(label))</text>\n"
+            let y = SVG.number(gridY + (Double(row) + 0.5) * cell, 1)
+            svg += "<text x=\"\(SVG.number(gridX - Self.labelGap, 1))\" y=\"\(y)\" dy=\"0.35em\">\(SVG.escaped(label))</text>\n"
         }
         svg += "</g>\n<g class=\"source-labels\" text-anchor=\"end\">\n"
         for (column, label) in sourceLabels.enumerated() {
-            let x = Self.number(gridX + (Double(column) + 0.5) * cell, 1)
-            let y = Self.number(gridY + gridHeight + Self.labelGap, 1)
-            svg += "<text x=\"\(x)\" y=\"\(y)\" dy=\"0.7em\" transform=\"rotate(-45 \(x) \(y))\">\(Self.escaped(label))</text>\n"
+            let x = SVG.number(gridX + (Double(column) + 0.5) * cell, 1)
+            let y = SVG.number(gridY + gridHeight + Self.labelGap, 1)
+            svg += "<text x=\"\(x)\" y=\"\(y)\" dy=\"0.7em\" transform=\"rotate(-45 \(x) \(y))\">\(SVG.escaped(label))</text>\n"
         }
-        let legendTextX = Self.number(legendX + Self.legendWidth + 4, 1)
+        let legendTextX = SVG.number(legendX + Self.legendWidth + 4, 1)
         svg += """
             </g>
             <g class="legend">
-            <rect x="\(Self.number(legendX, 1))" y="\(Self.number(gridY, 1))" width="\(Self.number(Self.legendWidth, 0))" \
-            height="\(Self.number(gridHeight, 0))" fill="url(#attention-scale)" stroke="#d0d0d0" stroke-width="0.5"/>
-            <text x="\(legendTextX)" y="\(Self.number(gridY, 1))" dy="0.7em">1</text>
-            <text x="\(legendTextX)" y="\(Self.number(gridY + gridHeight, 1))">0</text>
+            <rect x="\(SVG.number(legendX, 1))" y="\(SVG.number(gridY, 1))" width="\(SVG.number(Self.legendWidth, 0))" \
+            height="\(SVG.number(gridHeight, 0))" fill="url(#attention-scale)" stroke="#d0d0d0" stroke-width="0.5"/>
+            <text x="\(legendTextX)" y="\(SVG.number(gridY, 1))" dy="0.7em">1</text>
+            <text x="\(legendTextX)" y="\(SVG.number(gridY + gridHeight, 1))">0</text>
             </g>
             </svg>
 
@@ -147,56 +145,5 @@ public struct AttentionHeatmap: Equatable, Sendable {
     // MARK: - Helpers
 
     /// The shade of a weight: white (0) to `dark` (1), as `#rrggbb`.
-    private static func colour(_ weight: Float) -> String {
-        let t = Double(min(max(weight, 0), 1))
-        func channel(_ dark: Double) -> String {
-            let value = Int((255 + (dark - 255) * t).rounded())
-            return (value < 16 ? "0" : "") + String(value, radix: 16)
-        }
-        return "#" + channel(dark.red) + channel(dark.green) + channel(dark.blue)
-    }
-
-    /// A token as shown on an axis: at most `longestLabel` characters.
-    private static func label(_ token: String) -> String {
-        token.count <= longestLabel ? token : String(token.prefix(longestLabel - 1)) + "…"
-    }
-
-    /// A rough width in pixels at `fontSize`: 0.6 em per character, 1 em for wide (CJK, emoji) ones.
-    private static func estimatedWidth(_ text: String) -> Double {
-        text.reduce(0) { width, character in
-            let wide = character.unicodeScalars.first.map { $0.value >= 0x1100 } ?? false
-            return width + (wide ? 1.0 : 0.6) * fontSize
-        }
-    }
-
-    /// `value` with exactly `decimals` decimals ("12.5", "0.042", "-0.100"), independent of locale.
-    private static func number(_ value: Double, _ decimals: Int) -> String {
-        var scale = 1
-        for _ in 0..<decimals { scale *= 10 }
-        guard abs(value) * Double(scale) < 1e15 else { return "\(value)" }  // a weight far outside [0, 1]
-        let scaled = Int((abs(value) * Double(scale)).rounded())
-        let sign = value < 0 && scaled != 0 ? "-" : ""
-        guard decimals > 0 else { return sign + String(scaled) }
-        let fraction = String(scaled % scale)
-        return sign + String(scaled / scale) + "." + String(repeating: "0", count: decimals - fraction.count) + fraction
-    }
-
-    /// `text` as XML character data or attribute value.
-    private static func escaped(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
-            case "\u{0}"..."\u{1F}", "\u{FFFE}", "\u{FFFF}": out += "\u{FFFD}"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    private static func colour(_ weight: Float) -> String { SVG.shade(Double(weight), towards: dark) }
 }
