@@ -2,7 +2,11 @@
 # Trains and scores the sentiment classifier on the shared corpora (SST-2, SST-5, CR 10-fold) and
 # prints one line per result. Needs a release build and ../shared/corpora beside the checkout.
 #
-#   swift build -c release && Scripts/experiments/sentiment.sh [sst2|ensemble|sst5|cr|all] [extra nlp options]
+#   swift build -c release && Scripts/experiments/sentiment.sh [sst2|ensemble|sst5|cr|trees|all] [extra nlp options]
+#
+# trees trains on the labelled phrases of the treebank (sst_trees/), binary with seeds 1..SEEDS
+# (default 1) and fine-grained (seed 1), scoring dev and test sentences, and scores each binary
+# model on the CR reviews it never saw (cross-domain).
 #
 # ensemble trains SST-2 with seeds 1..MEMBERS (default 8), prints each model's test accuracy and
 # that of their ensemble (nlp eval sentiment with one --model per member).
@@ -47,6 +51,24 @@ if [ "$what" = ensemble ]; then
         members+=(--model $runs/sst2.seed$seed.safetensors)
     done
     echo "SST-2 ensemble of $count: test accuracy $(accuracy "${members[@]}" $corpora/sst2/stsa.binary.test)% (dev $(accuracy "${members[@]}" $corpora/sst2/stsa.binary.dev)%), training $(( $(date +%s) - start )) s"
+fi
+
+if [ "$what" = trees ]; then
+    trees=$corpora/sst_trees
+    for seed in $(seq 1 "${SEEDS:-1}"); do
+        start=$(date +%s)
+        rm -f $runs/trees2.seed$seed.safetensors.checkpoint   # every run starts over
+        "$nlp" train sentiment --train $trees/train.txt --dev $trees/dev.txt --seed $seed --label-names 0=negative,1=positive \
+            -o $runs/trees2.seed$seed.safetensors "${common[@]}" 2> $runs/trees2.seed$seed.log
+        model=$runs/trees2.seed$seed.safetensors
+        awk 'NF >= 2' $corpora/cr/custrev.all > $runs/cr.all
+        echo "SST-2 from phrases, seed $seed: test accuracy $(accuracy --model $model $trees/test.txt)% (dev $(accuracy --model $model $trees/dev.txt)%), CR (never trained on) $(accuracy --model $model $runs/cr.all)%, training $(( $(date +%s) - start )) s"
+    done
+    start=$(date +%s)
+    rm -f $runs/trees5.safetensors.checkpoint
+    "$nlp" train sentiment --train $trees/train.txt --dev $trees/dev.txt --tree-labels fine \
+        -o $runs/trees5.safetensors "${common[@]}" 2> $runs/trees5.log
+    echo "SST-5 from phrases: test accuracy $(accuracy --model $runs/trees5.safetensors $trees/test.txt)% (dev $(accuracy --model $runs/trees5.safetensors $trees/dev.txt)%), training $(( $(date +%s) - start )) s"
 fi
 
 if [ "$what" = sst5 ] || [ "$what" = all ]; then
