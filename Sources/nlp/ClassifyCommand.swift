@@ -28,7 +28,7 @@ struct ClassifyCommand: ParsableCommand {
 
             Example:
               $ echo "a gorgeous, witty, seductive movie." | nlp classify
-              positive	0.9994	a gorgeous, witty, seductive movie.
+              positive	0.9996	a gorgeous, witty, seductive movie.
             """)
 
     @Option(help: ArgumentHelp("The model file (default: models/sentiment-en.safetensors); give several to classify with their ensemble (mean probabilities).", valueName: "model"))
