@@ -27,6 +27,6 @@ final class ProvenanceTests: XCTestCase {
         let provenance = try JSONDecoder().decode(Provenance.self, from: Data(old.utf8))
         XCTAssertEqual(provenance.settings["hidden"], .string("128"))
         let shipped = TranslationTrainingTests.corpora.deletingLastPathComponent().appendingPathComponent("models/sentiment-en.safetensors").path
-        XCTAssertNotNil(try TextClassifier(contentsOf: shipped).provenance, "the shipped model's provenance decodes")
+        XCTAssertNotNil(try TextClassifier(contentsOf: shipped).provenance, "the shipped model's provenance decodes (typed or not)")
     }
 }
