@@ -49,8 +49,11 @@ public final class TextClassifier {
     public var labels: [String] { configuration.label.labels.indices.map(configuration.label.name(of:)) }
 
     /// The ids the network reads for `text` (at least one: `<unk>` for a text with no tokens).
-    public func ids(of text: String) -> [Int] {
-        let ids = configuration.encode(configuration.tokenize(text))
+    public func ids(of text: String) -> [Int] { ids(ofTokens: configuration.tokenize(text)) }
+
+    /// The ids the network reads for `tokens`, one per token (`<unk>` alone for no tokens).
+    func ids(ofTokens tokens: [String]) -> [Int] {
+        let ids = configuration.encode(tokens)
         return ids.isEmpty ? [Vocabulary.unknownID] : ids
     }
 
@@ -63,10 +66,17 @@ public final class TextClassifier {
 
     /// Class probabilities (C) for each text, in input order: the ensemble's mean when there are companions.
     func probabilities(texts: [String]) -> [[Double]] {
-        var mean = probabilities(texts.map(ids(of:)))
+        meanProbabilities { member in texts.map(member.ids(of:)) }
+    }
+
+    /// Class probabilities (C) for each of the id sequences `sequences(member)` gives (the same
+    /// number for every member, each read with that member's pipeline), in order: the members'
+    /// mean, p(c | x) = (1/K) Σ_k p_k(c | x), when there are companions.
+    func meanProbabilities(_ sequences: (TextClassifier) -> [[Int]]) -> [[Double]] {
+        var mean = probabilities(sequences(self))
         guard !companions.isEmpty else { return mean }
         for companion in companions {
-            let theirs = companion.probabilities(texts.map(companion.ids(of:)))
+            let theirs = companion.probabilities(sequences(companion))
             for i in mean.indices { for c in mean[i].indices { mean[i][c] += theirs[i][c] } }
         }
         let members = Double(1 + companions.count)
@@ -141,23 +151,17 @@ extension TextClassifier {
                             + "\(configuration.tokenize)); explain with one model")
         }
         let tokens = texts.map { configuration.tokenize($0) }
-        var mean: [[Double]] = []
-        for member in [self] + companions {
-            // Per text: its ids, then the ids with token i read as <unk>, for each i.
-            let sequences = tokens.flatMap { tokens -> [[Int]] in
-                let ids = member.configuration.encode(tokens)
-                guard !ids.isEmpty else { return [[Vocabulary.unknownID]] }
-                return [ids] + ids.indices.map { i in
+        // Per text: its ids, then the ids with token i read as <unk>, for each token i.
+        let mean = meanProbabilities { member in
+            tokens.flatMap { tokens -> [[Int]] in
+                let ids = member.ids(ofTokens: tokens)
+                return [ids] + tokens.indices.map { i in
                     var occluded = ids
                     occluded[i] = Vocabulary.unknownID
                     return occluded
                 }
             }
-            let p = member.probabilities(sequences)
-            mean = mean.isEmpty ? p : zip(mean, p).map { zip($0, $1).map(+) }
         }
-        let members = Double(1 + companions.count)
-        mean = mean.map { $0.map { $0 / members } }
         var start = 0
         return tokens.map { tokens in
             let whole = mean[start]
