@@ -2,7 +2,10 @@
 //
 // Times C (M, N) = A (M, K) · B (K, N) three ways: dnnl_sgemm (what the core uses today), oneDNN's
 // matmul primitive in f32 with B pre-packed into the primitive's preferred layout, and the same in
-// bf16 (inputs rounded to bfloat16, f32 accumulation and output; AMX where the CPU has it).
+// bf16 (inputs rounded to bfloat16, f32 accumulation and output; AMX where the CPU has it), and in
+// int8 (u8 A, s8 packed B, s32 accumulation, f32 output; oneDNN 2.6's gemm-based int8 matmul has no
+// per-column output scales given at run time, so a dynamically quantised product scales the
+// output itself, one pass over C, not timed here).
 // Prints GFLOP/s. Not part of the build or the tests.
 //
 //   gcc -O2 Scripts/bench/dnnl_matmul_probe.c -o /tmp/dnnl_matmul_probe -ldnnl
@@ -34,9 +37,12 @@ static uint16_t to_bf16(float x) {
 /// GFLOP/s of the matmul primitive with data type `type` for A and B (C is f32), B pre-packed.
 static double matmul_primitive(dnnl_data_type_t type, int M, int N, int K, const float *A, const float *B,
                                float *C, int iterations, const char **implementation) {
-    size_t element = type == dnnl_bf16 ? 2 : 4;
+    size_t element = type == dnnl_bf16 ? 2 : type == dnnl_s8 ? 1 : 4;
     void *a = malloc(element * M * K), *b = malloc(element * K * N);
-    if (type == dnnl_bf16) {
+    if (type == dnnl_s8) {
+        for (int i = 0; i < M * K; i++) ((uint8_t *)a)[i] = (uint8_t)(128 + (int)(A[i] * 250));
+        for (int i = 0; i < K * N; i++) ((int8_t *)b)[i] = (int8_t)(B[i] * 250);
+    } else if (type == dnnl_bf16) {
         for (int i = 0; i < M * K; i++) ((uint16_t *)a)[i] = to_bf16(A[i]);
         for (int i = 0; i < K * N; i++) ((uint16_t *)b)[i] = to_bf16(B[i]);
     } else {
@@ -49,7 +55,7 @@ static double matmul_primitive(dnnl_data_type_t type, int M, int N, int K, const
     CHECK(dnnl_stream_create(&stream, engine, dnnl_stream_default_flags));
     dnnl_memory_desc_t a_md, b_md, b_any, c_md;
     dnnl_dims_t a_dims = {M, K}, b_dims = {K, N}, c_dims = {M, N};
-    CHECK(dnnl_memory_desc_init_by_tag(&a_md, 2, a_dims, type, dnnl_ab));
+    CHECK(dnnl_memory_desc_init_by_tag(&a_md, 2, a_dims, type == dnnl_s8 ? dnnl_u8 : type, dnnl_ab));
     CHECK(dnnl_memory_desc_init_by_tag(&b_md, 2, b_dims, type, dnnl_ab));
     CHECK(dnnl_memory_desc_init_by_tag(&b_any, 2, b_dims, type, dnnl_format_tag_any));
     CHECK(dnnl_memory_desc_init_by_tag(&c_md, 2, c_dims, dnnl_f32, dnnl_ab));
@@ -107,11 +113,12 @@ int main(int argc, char **argv) {
     for (int i = 0; i < iterations; i++) dnnl_sgemm('N', 'N', M, N, K, 1, A, K, B, N, 0, C, N);
     double sgemm = 2.0 * M * N * K * iterations / (seconds() - start) / 1e9;
 
-    const char *f32_impl, *bf16_impl;
+    const char *f32_impl, *bf16_impl = "none", *int8_impl;
     double f32 = matmul_primitive(dnnl_f32, M, N, K, A, B, C, iterations, &f32_impl);
-    double bf16 = matmul_primitive(dnnl_bf16, M, N, K, A, B, C, iterations, &bf16_impl);
-    printf("M=%d N=%d K=%d  sgemm %.1f  matmul f32 packed (%s) %.1f  matmul bf16 packed (%s) %.1f GFLOP/s\n",
-           M, N, K, sgemm, f32_impl, f32, bf16_impl, bf16);
+    double bf16 = getenv("NO_BF16") ? 0 : matmul_primitive(dnnl_bf16, M, N, K, A, B, C, iterations, &bf16_impl);
+    double int8 = matmul_primitive(dnnl_s8, M, N, K, A, B, C, iterations, &int8_impl);
+    printf("M=%d N=%d K=%d  sgemm %.1f  matmul f32 packed (%s) %.1f  bf16 packed (%s) %.1f  int8 packed (%s) %.1f GFLOP/s\n",
+           M, N, K, sgemm, f32_impl, f32, bf16_impl, bf16, int8_impl, int8);
     free(A); free(B); free(C);
     return 0;
 }

@@ -37,7 +37,7 @@ public final class Linear<Scalar: TensorScalar>: ParameterOwner {
 
     /// x (N, in) → y (N, out)
     public func forward(_ input: Matrix<Scalar>) -> Matrix<Scalar> {
-        var output = Matrix.product(input, weight.value, transposeB: true)
+        var output = Matrix.forwardProduct(input, weights: weight.value)
         if let bias { output.addRowVector(bias.value) }
         return output
     }

@@ -2,10 +2,15 @@
 import Glibc
 #endif
 
-/// Settings of the numeric core: call `configure(threads:)` once at start-up, on the thread that
-/// will run the training or inference (OpenMP's thread count is a per-thread setting: a thread that
-/// did not call it keeps OpenMP's default, the number of cores).
+/// Settings of the numeric core: call `configure(threads:precision:)` once at start-up, on the
+/// thread that will run the training or inference (OpenMP's thread count is a per-thread setting: a
+/// thread that did not call it keeps OpenMP's default, the number of cores).
 public enum NumericRuntime {
+    /// The precision of forward products (`PackedWeights`, `Matrix.forwardProduct`), read on each
+    /// product: set it at start-up, before any inference runs. Training sets it to f32 (its
+    /// `configure(threads:)`).
+    public nonisolated(unsafe) static var precision: InferencePrecision = .f32
+
     /// What is wrong with a thread count, phrased with its option's name, or nil.
     public static func problem(threads: Int) -> String? {
         threads < 1 ? "--threads must be at least 1" : nil
@@ -17,8 +22,10 @@ public enum NumericRuntime {
     /// - Keeps freed large blocks in the heap: glibc otherwise maps and unmaps every block over
     ///   128 KiB, and each training step would pay page faults to zero fresh pages for its
     ///   activations (measured: ~8% of a training step).
-    public static func configure(threads: Int) {
+    /// - Sets the precision of forward products.
+    public static func configure(threads: Int, precision: InferencePrecision = .f32) {
         precondition(problem(threads: threads) == nil, problem(threads: threads) ?? "")
+        self.precision = precision
         #if canImport(Glibc)
         // Neither function is in Swift's Glibc module (malloc.h, omp.h): look both up.
         let everywhere = UnsafeMutableRawPointer(bitPattern: 0)

@@ -21,24 +21,27 @@ enum OneDNN {
         return stream!
     }
 
-    /// A 2-D f32 memory descriptor; `strides` nil lets oneDNN choose the layout (`format_tag_any`).
-    static func descriptor(_ rows: Int, _ cols: Int, strides: [Int]?) -> dnnl_memory_desc_t {
+    /// A 2-D memory descriptor of `type` elements; `strides` nil lets oneDNN choose the layout
+    /// (`format_tag_any`).
+    static func descriptor(_ rows: Int, _ cols: Int, strides: [Int]?, type: dnnl_data_type_t = dnnl_f32) -> dnnl_memory_desc_t {
         var md = dnnl_memory_desc_t()
         let dims: [Int64] = [Int64(rows), Int64(cols)]
         if let strides {
-            check(dnnl_memory_desc_init_by_strides(&md, 2, dims, dnnl_f32, strides.map(Int64.init)))
+            check(dnnl_memory_desc_init_by_strides(&md, 2, dims, type, strides.map(Int64.init)))
         } else {
-            check(dnnl_memory_desc_init_by_tag(&md, 2, dims, dnnl_f32, dnnl_format_tag_any))
+            check(dnnl_memory_desc_init_by_tag(&md, 2, dims, type, dnnl_format_tag_any))
         }
         return md
     }
 
-    /// The matmul primitive for `source` (m, k) and `destination` (m, n), adding into the
-    /// destination when `accumulate` (a sum post-op), and the weights layout it wants.
+    /// The matmul primitive for `source` (m, k) and `destination` (m, n) with weights of
+    /// `weightsType`, adding into the destination when `accumulate` (a sum post-op), and the
+    /// weights layout it wants.
     static func matmul(
-        source: inout dnnl_memory_desc_t, destination: inout dnnl_memory_desc_t, k: Int, n: Int, accumulate: Bool
+        source: inout dnnl_memory_desc_t, destination: inout dnnl_memory_desc_t, k: Int, n: Int, accumulate: Bool,
+        weightsType: dnnl_data_type_t = dnnl_f32
     ) -> (primitive: dnnl_primitive_t, weights: dnnl_memory_desc_t) {
-        var anyWeights = descriptor(k, n, strides: nil)
+        var anyWeights = descriptor(k, n, strides: nil, type: weightsType)
         var attributes: dnnl_primitive_attr_t?
         check(dnnl_primitive_attr_create(&attributes))
         defer { dnnl_primitive_attr_destroy(attributes) }
@@ -61,7 +64,7 @@ enum OneDNN {
 
     /// A new memory in layout `packed` holding the weights at `weights`, laid out as `given`.
     static func packedCopy(
-        of weights: UnsafePointer<Float>, given: dnnl_memory_desc_t, packed: dnnl_memory_desc_t, stream: dnnl_stream_t
+        of weights: UnsafeRawPointer, given: dnnl_memory_desc_t, packed: dnnl_memory_desc_t, stream: dnnl_stream_t
     ) -> dnnl_memory_t {
         var (given, packed) = (given, packed)
         var memory: dnnl_memory_t?, source: dnnl_memory_t?

@@ -20,7 +20,8 @@ import Foundation
 /// to the weights (an optimizer step, loading a file) copies that array on write, and
 /// `isSnapshot(of:)` (same buffer or not) tells exactly whether the packed copy is still current.
 /// Products may run from several threads (a lock serialises them). Double: no packing, `gemm` on
-/// the snapshot.
+/// the snapshot. Float at `NumericRuntime.precision` int8: the products of `QuantizedWeights`, W
+/// quantised on the first one.
 public final class PackedWeights<Scalar: TensorScalar>: @unchecked Sendable {
     /// n, the rows of W: the width of the products.
     public let outputSize: Int
@@ -34,6 +35,8 @@ public final class PackedWeights<Scalar: TensorScalar>: @unchecked Sendable {
     /// Float: primitives by (m, ldx, ldy, accumulate) and the packed copies by layout.
     var products: [ProductKey: PackedProduct] = [:]
     var packedCopies: [PackedCopy] = []
+    /// Float at int8 precision: W quantised, on the first product.
+    var quantized: QuantizedWeights?
 
     /// Packs W's columns `columns` (all by default).
     public init(_ weights: Matrix<Scalar>, columns: Range<Int>? = nil) {
@@ -70,6 +73,19 @@ public final class PackedWeights<Scalar: TensorScalar>: @unchecked Sendable {
             }
             return
         }
+        if NumericRuntime.precision == .int8 {
+            lock.lock()
+            let quantized = self.quantized ?? snapshot.withUnsafeBufferPointer { w in
+                QuantizedWeights(UnsafeRawPointer(w.baseAddress! + offset).assumingMemoryBound(to: Float.self),
+                                 rows: outputSize, cols: inputSize, leadingDimension: leadingDimension)
+            }
+            self.quantized = quantized
+            lock.unlock()
+            quantized.product(UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), rows: m, ldx: ldx,
+                              into: UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), ldy: ldy,
+                              accumulate: accumulate)
+            return
+        }
         lock.lock()
         defer { lock.unlock() }
         let key = ProductKey(rows: m, ldx: ldx, ldy: ldy, accumulate: accumulate)
@@ -78,8 +94,7 @@ public final class PackedWeights<Scalar: TensorScalar>: @unchecked Sendable {
             product = known
         } else {
             product = snapshot.withUnsafeBufferPointer { w in
-                PackedProduct(key: key, k: inputSize, n: outputSize,
-                              weights: UnsafeRawPointer(w.baseAddress! + offset).assumingMemoryBound(to: Float.self),
+                PackedProduct(key: key, k: inputSize, n: outputSize, weights: UnsafeRawPointer(w.baseAddress! + offset),
                               given: OneDNN.descriptor(inputSize, outputSize, strides: [1, leadingDimension]),
                               copies: &packedCopies)
             }
@@ -100,7 +115,7 @@ final class PackedCopy {
     let memory: dnnl_memory_t
 
     /// Reorders W (k, n), laid out as `given` says, into `descriptor`.
-    init(descriptor: dnnl_memory_desc_t, weights: UnsafePointer<Float>, given: dnnl_memory_desc_t, stream: dnnl_stream_t) {
+    init(descriptor: dnnl_memory_desc_t, weights: UnsafeRawPointer, given: dnnl_memory_desc_t, stream: dnnl_stream_t) {
         self.descriptor = descriptor
         memory = OneDNN.packedCopy(of: weights, given: given, packed: descriptor, stream: stream)
     }
@@ -108,9 +123,17 @@ final class PackedCopy {
     deinit { dnnl_memory_destroy(memory) }
 }
 
+/// The element types of a product's X, W and Y: all f32, or int8's u8 · s8 → s32.
+struct ProductTypes {
+    let source: dnnl_data_type_t, weights: dnnl_data_type_t, destination: dnnl_data_type_t
+    static let float = ProductTypes(source: dnnl_f32, weights: dnnl_f32, destination: dnnl_f32)
+    static let int8 = ProductTypes(source: dnnl_u8, weights: dnnl_s8, destination: dnnl_s32)
+}
+
 /// The matmul primitive `Y (+)= X · W` of one row count, on a packed copy of W (k, n) laid out as
 /// `given` says: one of `copies` when one is in the layout the primitive wants, else a new one,
 /// appended. `PackedWeights` shares copies among its row counts; `RepeatedProduct` has one product.
+/// Strides `key.ldx`, `key.ldy` are in elements of X's and Y's types.
 final class PackedProduct {
     let stream: dnnl_stream_t
     let primitive: dnnl_primitive_t
@@ -118,14 +141,14 @@ final class PackedProduct {
     let destination: dnnl_memory_t
     let weights: PackedCopy
 
-    init(key: ProductKey, k: Int, n: Int, weights: UnsafePointer<Float>, given: dnnl_memory_desc_t,
-         copies: inout [PackedCopy]) {
+    init(key: ProductKey, k: Int, n: Int, weights: UnsafeRawPointer, given: dnnl_memory_desc_t,
+         copies: inout [PackedCopy], types: ProductTypes = .float) {
         stream = OneDNN.makeStream()
-        var sourceMD = OneDNN.descriptor(key.rows, k, strides: [key.ldx, 1])
-        var destinationMD = OneDNN.descriptor(key.rows, n, strides: [key.ldy, 1])
+        var sourceMD = OneDNN.descriptor(key.rows, k, strides: [key.ldx, 1], type: types.source)
+        var destinationMD = OneDNN.descriptor(key.rows, n, strides: [key.ldy, 1], type: types.destination)
         var wanted: dnnl_memory_desc_t
         (primitive, wanted) = OneDNN.matmul(source: &sourceMD, destination: &destinationMD, k: k, n: n,
-                                            accumulate: key.accumulate)
+                                            accumulate: key.accumulate, weightsType: types.weights)
         // The packed copy in the layout this primitive wants: an existing one, or a new one.
         if let existing = copies.first(where: { copy in
             withUnsafePointer(to: copy.descriptor) { dnnl_memory_desc_equal($0, &wanted) != 0 }

@@ -23,7 +23,7 @@ public final class RepeatedProduct<Scalar: TensorScalar> {
         if Scalar.self == Float.self, m > 0 {
             var copies: [PackedCopy] = []   // this product's own packed copy
             packed = PackedProduct(key: ProductKey(rows: m, ldx: lda, ldy: ldc, accumulate: accumulate), k: k, n: n,
-                                   weights: UnsafeRawPointer(weights).assumingMemoryBound(to: Float.self),
+                                   weights: UnsafeRawPointer(weights),
                                    given: OneDNN.descriptor(k, n, strides: transposed ? [1, k] : [n, 1]),
                                    copies: &copies)
             self.weights = []

@@ -1,7 +1,10 @@
 extension SafeTensors {
     /// The element types this reader and writer handle. Values are `Float` in memory; F16 and BF16
-    /// round to nearest even when written, F64 rounds to Float when read.
+    /// round to nearest even when written, F64 rounds to Float when read. I8 holds whole numbers
+    /// (quantised weights, whose scales are another tensor): written rounded and clamped to
+    /// −128…127, a NaN as 0.
     public enum DType: String, CaseIterable, Sendable {
+        case i8 = "I8"
         case f16 = "F16"
         case bf16 = "BF16"
         case f32 = "F32"
@@ -10,6 +13,7 @@ extension SafeTensors {
         /// Bytes per element.
         public var size: Int {
             switch self {
+            case .i8: return 1
             case .f16, .bf16: return 2
             case .f32: return 4
             case .f64: return 8
@@ -19,6 +23,11 @@ extension SafeTensors {
         /// Writes `values` little-endian at `destination` (values.count · size bytes, any alignment).
         func encode(_ values: UnsafeBufferPointer<Float>, into destination: UnsafeMutableRawPointer) {
             switch self {
+            case .i8:
+                for (i, x) in values.enumerated() {
+                    let level = x.isNaN ? 0 : Swift.min(Swift.max(x.rounded(), -128), 127)
+                    destination.storeBytes(of: Int8(level), toByteOffset: i, as: Int8.self)
+                }
             case .f16:
                 for (i, x) in values.enumerated() {
                     destination.storeBytes(of: Float16(x).bitPattern.littleEndian, toByteOffset: 2 * i, as: UInt16.self)
@@ -41,6 +50,8 @@ extension SafeTensors {
         /// Reads `destination.count` little-endian elements from `source` (any alignment).
         func decode(from source: UnsafeRawPointer, into destination: UnsafeMutableBufferPointer<Float>) {
             switch self {
+            case .i8:
+                for i in destination.indices { destination[i] = Float(source.load(fromByteOffset: i, as: Int8.self)) }
             case .f16:
                 for i in destination.indices {
                     let bits = UInt16(littleEndian: source.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))

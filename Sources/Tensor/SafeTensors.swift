@@ -16,7 +16,7 @@ import Glibc
 ///
 /// In memory every tensor is a `Matrix<Float>` whose rows are the product of the leading dimensions
 /// and whose columns are the last one: shape [] → (1, 1), [n] → (1, n), [r, c] → (r, c),
-/// [t, b, d] → (t·b, d). F16, BF16, F32 and F64 are supported both ways (see `DType`).
+/// [t, b, d] → (t·b, d). I8, F16, BF16, F32 and F64 are supported both ways (see `DType`).
 ///
 /// Writing is deterministic (header keys sorted, data ordered by element size then name, header
 /// padded with spaces to a multiple of 8 as the reference writer does), so the same tensors give

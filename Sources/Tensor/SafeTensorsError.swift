@@ -16,7 +16,7 @@ public struct SafeTensorsError: Error, Equatable, Sendable, CustomStringConverti
         case invalidHeader(String)
         /// A tensor entry lacks a field or has one of the wrong form.
         case invalidEntry(tensor: String, String)
-        /// A dtype other than F16, BF16, F32, F64.
+        /// A dtype other than I8, F16, BF16, F32, F64.
         case unsupportedDType(tensor: String, dtype: String)
         /// `data_offsets` reach past the data buffer.
         case offsetsOutOfRange(tensor: String, begin: Int, end: Int, bufferSize: Int)
@@ -66,7 +66,7 @@ extension SafeTensorsError.Problem: CustomStringConvertible {
         case .invalidEntry(let tensor, let message):
             return "tensor '\(tensor)': \(message)"
         case .unsupportedDType(let tensor, let dtype):
-            return "tensor '\(tensor)': dtype '\(dtype)' is not supported (F16, BF16, F32, F64 are)"
+            return "tensor '\(tensor)': dtype '\(dtype)' is not supported (I8, F16, BF16, F32, F64 are)"
         case .offsetsOutOfRange(let tensor, let begin, let end, let size):
             return "tensor '\(tensor)': data_offsets [\(begin), \(end)] lie outside the \(size)-byte data buffer"
         case .overlappingTensors(let first, let second):

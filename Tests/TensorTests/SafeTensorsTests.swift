@@ -94,7 +94,7 @@ final class SafeTensorsTests: XCTestCase {
             var tensors: [SafeTensors.Tensor] = []
             for (i, shape) in shapes.enumerated() {
                 let (rows, cols) = SafeTensors.matrixShape(for: shape)
-                let values = Matrix<Float>.normal(rows: rows, cols: cols, standardDeviation: 3, using: &generator)
+                let values = Matrix<Float>.normal(rows: rows, cols: cols, standardDeviation: dtype == .i8 ? 100 : 3, using: &generator)
                 tensors.append(.init(name: "t\(i)", shape: shape, dtype: dtype, values: values))
             }
             let url = directory.appendingPathComponent("\(dtype.rawValue).safetensors")
@@ -106,6 +106,9 @@ final class SafeTensorsTests: XCTestCase {
                 XCTAssertEqual(read.shape, tensor.shape)
                 XCTAssertEqual(read.dtype, dtype)
                 switch dtype {
+                case .i8:   // whole numbers, rounded and clamped to −128…127
+                    XCTAssertEqual(read.values.storage, tensor.values.storage.map { Swift.min(Swift.max($0.rounded(), -128), 127) },
+                                   "\(tensor.shape)")
                 case .f32, .f64:
                     XCTAssertEqual(read.values.storage, tensor.values.storage, "\(dtype) \(tensor.shape)")
                 case .f16:

@@ -1,0 +1,113 @@
+import Tensor
+import XCTest
+
+/// `PackedWeights` products at int8 precision against the exact product, within the error that
+/// the quantisation itself allows.
+final class QuantizedProductTests: XCTestCase {
+    override func setUp() { NumericRuntime.precision = .int8 }
+    override func tearDown() { NumericRuntime.precision = .f32 }
+
+    /// y (m, ldy) (+)= x (m, ldx) · W[:, columns]ᵀ with `weights` packed.
+    func product(_ weights: Matrix<Float>, columns: Range<Int>? = nil, x: [Float], rows m: Int, ldx: Int,
+                 y: inout [Float], ldy: Int, accumulate: Bool) {
+        let packed = PackedWeights(weights, columns: columns)
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeMutableBufferPointer { y in
+                packed.product(x.baseAddress!, rows: m, ldx: ldx, into: y.baseAddress!, ldy: ldy, accumulate: accumulate)
+            }
+        }
+    }
+
+    /// Each element's error is within the bound rounding to the two grids gives,
+    ///
+    ///     |Σ_k x W − Σ_k x̂ Ŵ| ≤ Σ_k (|x_k| δ_j + |W_jk| ε_i + ε_i δ_j),   δ_j = w_j / 2, ε_i = s_i / 2,
+    ///
+    /// and the error over all elements is small against the products (the bound is not slack).
+    /// Odd shapes, a block of columns, strides wider than the matrices, with and without accumulation.
+    func testProductsWithinQuantisationBound() {
+        var generator = SeededGenerator(seed: 11)
+        let (n, cols, columns) = (13, 45, 4..<41)
+        let k = columns.count
+        let weights = Matrix<Float>.normal(rows: n, cols: cols, standardDeviation: 0.3, using: &generator)
+        var squaredError = 0.0, squaredValue = 0.0
+        for (m, ldx, ldy) in [(1, 37, 13), (5, 40, 16), (64, 37, 13), (3, 50, 20)] {
+            for accumulate in [false, true] {
+                let x = (0..<(m * ldx)).map { _ in Float(generator.nextNormal()) }
+                let start = (0..<(m * ldy)).map { _ in Float(generator.nextNormal()) }
+                var y = start
+                product(weights, columns: columns, x: x, rows: m, ldx: ldx, y: &y, ldy: ldy, accumulate: accumulate)
+                for i in 0..<m {
+                    let row = (0..<k).map { Double(x[i * ldx + $0]) }
+                    let epsilon = row.map(abs).max()! / 63 / 2
+                    for j in 0..<n {
+                        let w = (0..<k).map { Double(weights[j, columns.lowerBound + $0]) }
+                        let delta = w.map(abs).max()! / 127 / 2
+                        let exact = zip(row, w).map(*).reduce(0, +)
+                        let bound = zip(row, w).map { abs($0) * delta + abs($1) * epsilon + epsilon * delta }.reduce(0, +)
+                        let got = Double(y[i * ldy + j]) - (accumulate ? Double(start[i * ldy + j]) : 0)
+                        XCTAssertEqual(got, exact, accuracy: bound + 1e-4, "m \(m) row \(i) column \(j)")
+                        squaredError += (got - exact) * (got - exact)
+                        squaredValue += exact * exact
+                    }
+                    for j in n..<ldy {   // past n: padding, untouched
+                        XCTAssertEqual(y[i * ldy + j], start[i * ldy + j], "m \(m) row \(i) padding \(j)")
+                    }
+                }
+            }
+        }
+        let relativeError = (squaredError / squaredValue).squareRoot()
+        XCTAssertLessThan(relativeError, 0.03, "relative RMS error of the int8 products")
+        XCTAssertGreaterThan(relativeError, 0, "int8 products identical to float32: the int8 path did not run")
+    }
+
+    /// Values on both grids are multiplied exactly, at the extremes of the ranges too: every x at
+    /// ±max (q = 127 or 1) times every weight at ±max (±127), where CPUs without VNNI would
+    /// saturate 16-bit pair sums if x had 8 bits. Zero rows of W or x give zero.
+    func testExtremesAreExactAndZeroRowsGiveZero() {
+        let (n, k, m) = (4, 64, 3)
+        // W rows: all +2, alternating ±2, all −2, all zero.
+        let weights = Matrix<Float>(rows: n, cols: k, storage: (0..<(n * k)).map { index in
+            let (j, c) = (index / k, index % k)
+            return [2, c % 2 == 0 ? 2 : -2, -2, 0][j]
+        })
+        // x rows: all +0.5, alternating ∓0.5, all zero.
+        let x: [Float] = (0..<(m * k)).map { index in
+            let (i, c) = (index / k, index % k)
+            return [0.5, c % 2 == 0 ? -0.5 : 0.5, 0][i]
+        }
+        var y = [Float](repeating: 7, count: m * n)
+        product(weights, x: x, rows: m, ldx: k, y: &y, ldy: n, accumulate: false)
+        let kk = Float(k)
+        XCTAssertEqual(y, [kk, 0, -kk, 0,
+                           0, -kk, 0, 0,
+                           0, 0, 0, 0])
+    }
+
+    /// A row of x holding NaN or infinity gives NaN across its row of y, as float32 would make it
+    /// NaN or infinite; the other rows are unaffected.
+    func testNonFiniteRowStaysInItsRow() {
+        var generator = SeededGenerator(seed: 12)
+        let weights = Matrix<Float>.normal(rows: 5, cols: 8, standardDeviation: 1, using: &generator)
+        var x = (0..<(3 * 8)).map { _ in Float(generator.nextNormal()) }
+        x[8 + 2] = .nan
+        x[16 + 5] = .infinity
+        var y = [Float](repeating: 0, count: 3 * 5)
+        product(weights, x: x, rows: 3, ldx: 8, y: &y, ldy: 5, accumulate: false)
+        XCTAssertTrue(y[0..<5].allSatisfy(\.isFinite))
+        XCTAssertTrue(y[5..<15].allSatisfy(\.isNaN))
+    }
+
+    /// `Matrix.forwardProduct`, what the layers' forward passes call, follows the precision: exact
+    /// float32 at f32, and at int8 the quantised product (close, not equal).
+    func testForwardProductFollowsPrecision() {
+        var generator = SeededGenerator(seed: 13)
+        let x = Matrix<Float>.normal(rows: 6, cols: 20, standardDeviation: 1, using: &generator)
+        let weights = Matrix<Float>.normal(rows: 9, cols: 20, standardDeviation: 1, using: &generator)
+        let exact = Matrix.product(x, weights, transposeB: true)
+        let int8 = Matrix.forwardProduct(x, weights: weights)
+        NumericRuntime.precision = .f32
+        XCTAssertEqual(Matrix.forwardProduct(x, weights: weights).storage, exact.storage)
+        XCTAssertNotEqual(int8.storage, exact.storage)
+        for (a, b) in zip(int8.storage, exact.storage) { XCTAssertEqual(a, b, accuracy: 0.5) }
+    }
+}
