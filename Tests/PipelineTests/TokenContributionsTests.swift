@@ -13,7 +13,12 @@ final class TokenContributionsTests: XCTestCase {
         XCTAssertEqual(explained.count, texts.count)
         for (text, explanation) in zip(texts, explained) {
             let whole = model.classify(text)
-            XCTAssertEqual(explanation.classification, whole, text)
+            // explain reads the text in a batch with its occlusions; a batch's products may round
+            // differently from a lone sequence's (oneDNN picks kernels by shape), hence the tolerance.
+            XCTAssertEqual(explanation.classification.label, whole.label, text)
+            for (label, p) in whole.probabilities {
+                XCTAssertEqual(explanation.classification.probabilities[label] ?? -1, p, accuracy: 1e-6, text)
+            }
             let tokens = text.split(separator: " ").map(String.init)
             XCTAssertEqual(explanation.tokens, tokens)
             for i in tokens.indices {
@@ -27,7 +32,7 @@ final class TokenContributionsTests: XCTestCase {
         XCTAssertTrue(explained[0].contributions.contains { abs($0) > 1e-4 }, "the untrained model still reads its tokens")
         let blank = try XCTUnwrap(try model.explain([""]).first)
         XCTAssertEqual(blank.tokens, [])
-        XCTAssertEqual(blank.classification, model.classify(""))
+        XCTAssertEqual(blank.classification.label, model.classify("").label)
     }
 
     func testAnEnsembleExplainsItsMeanProbability() throws {

@@ -101,7 +101,8 @@ public struct ModelFile: Equatable, Sendable {
     /// Checks, in order, each failure a distinct `ModelFileError.Problem`: the file exists and
     /// reads; it is a valid safetensors file; its "format" is "nlp-model"; its "format_version" is
     /// a whole number this build reads; its "task" is known (and the one expected); the data
-    /// buffer, configuration and provenance match their checksums; both documents are valid JSON.
+    /// buffer, configuration and provenance match their checksums; both documents are valid JSON;
+    /// int8 tensors have their scales (they are returned multiplied by them, as F32: `dequantized`).
     public static func read(from path: String, expecting task: Task?) throws -> ModelFile {
         func fail(_ problem: ModelFileError.Problem) -> ModelFileError {
             ModelFileError(path: path, problem: problem)
@@ -157,7 +158,7 @@ public struct ModelFile: Equatable, Sendable {
         }
         return ModelFile(
             task: fileTask, configurationJSON: configuration, provenanceJSON: provenance,
-            tensors: file.tensors.sorted { $0.name < $1.name })
+            tensors: try dequantized(file.tensors.sorted { $0.name < $1.name }, path: path))
     }
 
     /// The bytes of the file at `path`, read whole (not memory-mapped, so a file truncated while

@@ -45,6 +45,9 @@ public struct ModelFileError: Error, Equatable, Sendable, CustomStringConvertibl
         case invalidTensors(String)
         /// Writing failed; the file at the path, if any, is unchanged.
         case writeFailed(String)
+        /// An int8 tensor without its scales, scales without their tensor, or scales of another
+        /// shape (see `ModelFile.quantizedToInt8()`).
+        case invalidQuantization(String)
     }
 
     /// The file, or `<memory>` for a model not yet written.
@@ -102,6 +105,8 @@ extension ModelFileError.Problem {
             return "cannot store the tensors: \(reason)"
         case .writeFailed(let reason):
             return "cannot write the model file: \(reason)"
+        case .invalidQuantization(let reason):
+            return "has inconsistent int8 tensors: \(reason)"
         }
     }
 
@@ -130,6 +135,8 @@ extension ModelFileError.Problem {
             return "This is a bug in the code that builds the model; report it"
         case .writeFailed:
             return "The previous file at this path, if any, is unchanged; check the directory exists, is writable and has space"
+        case .invalidQuantization:
+            return "The file is damaged or was not written by 'nlp quantize'; quantize the original model again"
         }
     }
 }
