@@ -11,13 +11,16 @@ struct BenchCommand: ParsableCommand {
         Runs the workloads of ../shared/bench/torch_anchor.py on the same shapes and prints one JSON \
         object with the same keys (tokens per second, higher is better; *_ms keys are milliseconds, \
         lower is better), plus the effective GFLOP/s of each workload next to the machine's measured \
-        sgemm peak. Use a release build:
+        sgemm peak. With --precision int8 only the inference workloads run (training is float32), \
+        and their GFLOP/s stand next to the int8 product's measured peak. Use a release build:
 
           swift build -c release && .build/release/nlp bench
+          .build/release/nlp bench --precision int8
           ../shared/bench/compare.sh        # side by side with PyTorch, as ratios
         """)
 
     @OptionGroup var runtime: RuntimeArguments
+    @OptionGroup var precision: PrecisionArgument
 
     @Option(help: "Timed iterations per workload (default: the anchor's, 5 to 20 depending on the workload).")
     var iterations: Int?
@@ -31,21 +34,36 @@ struct BenchCommand: ParsableCommand {
         "s2s_train_tgt_tok_s", "s2s_greedy_tgt_tok_s", "s2s_greedy_b1_ms",
     ]
 
+    /// The keys of the workloads that run at `precision`: training runs in float32 only.
+    static func keys(at precision: InferencePrecision) -> [String] {
+        precision == .f32 ? keys : keys.filter { !$0.contains("train") }
+    }
+
     func validate() throws {
-        if let workload, !Self.keys.contains(where: { $0.contains(workload) }) {
+        let keys = Self.keys(at: precision.precision)
+        if let workload, !keys.contains(where: { $0.contains(workload) }) {
+            if precision.precision != .f32, Self.keys.contains(where: { $0.contains(workload) }) {
+                throw ValidationError("'\(workload)' is a training workload, and training runs in float32; at --precision \(precision.precision.rawValue) the workloads are \(keys.joined(separator: ", "))")
+            }
             throw ValidationError("no workload matches '\(workload)'; the workloads are \(Self.keys.joined(separator: ", "))")
         }
         guard (iterations ?? 1) >= 1 else { throw ValidationError("--iterations must be at least 1") }
     }
 
     func run() throws {
-        runtime.configure()
+        runtime.configure(precision: precision)
         var results: [(String, Double)] = []
         var details: [String] = []
-        let peak = SgemmPeak.measure()
+        var peak = SgemmPeak.measure()
         details.append(String(format: "sgemm peak (1024³): %.1f GFLOP/s", peak))
+        if precision.precision != .f32 {
+            peak = SgemmPeak.measurePacked()
+            details.append(String(format: "%@ product peak (1024³, x quantised each time): %.1f GFLOP/s",
+                                  precision.precision.rawValue, peak))
+        }
         // Models are built only for the workloads asked for.
-        let selected = { (key: String) in self.workload.map(key.contains) ?? true }
+        let keys = Self.keys(at: precision.precision)
+        let selected = { (key: String) in keys.contains(key) && (self.workload.map(key.contains) ?? true) }
         var workloads: [Workload] = []
         if selected("lstm_train_tok_s") { workloads.append(LanguageModelWorkload.make()) }
         if Self.keys[1...2].contains(where: selected) {

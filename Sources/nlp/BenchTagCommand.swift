@@ -25,6 +25,7 @@ struct BenchTagCommand: ParsableCommand {
     var model: [String] = []
 
     @OptionGroup var runtime: RuntimeArguments
+    @OptionGroup var precision: PrecisionArgument
 
     @Option(help: "Passes over the file; the fastest is reported.")
     var repeats = 3
@@ -37,7 +38,7 @@ struct BenchTagCommand: ParsableCommand {
     }
 
     func run() throws {
-        runtime.configure()
+        runtime.configure(precision: precision)
         let tagger = try TaggerModel.load(model.isEmpty ? [DefaultModel.path(TagCommand.defaultModelName)] : model)
         var best = Double.infinity, tokens = 0, bytes = 0
         for _ in 0..<repeats {

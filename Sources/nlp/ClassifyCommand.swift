@@ -41,6 +41,7 @@ struct ClassifyCommand: ParsableCommand {
     var explain: String?
 
     @OptionGroup var runtime: RuntimeArguments
+    @OptionGroup var precision: PrecisionArgument
 
     @Argument(help: ArgumentHelp("UTF-8 text files, one text per line (standard input when none, or for -).", valueName: "file"))
     var files: [String] = []
@@ -49,7 +50,7 @@ struct ClassifyCommand: ParsableCommand {
     static let chunkLines = 4096
 
     func run() throws {
-        runtime.configure()
+        runtime.configure(precision: precision)
         if let explain { try OutputFile.checkWritable(explain, what: "the explanation picture") }
         let classifier = try TextClassifier.load(model.isEmpty ? [DefaultModel.path(Self.defaultModelName)] : model)
         let output = BufferedWriter(standardOutputWithThreshold: 1 << 16)

@@ -28,12 +28,13 @@ struct EvalSentimentCommand: ParsableCommand {
     var json = false
 
     @OptionGroup var runtime: RuntimeArguments
+    @OptionGroup var precision: PrecisionArgument
 
     @Argument(help: ArgumentHelp("A labelled file.", valueName: "file"))
     var file: String
 
     func run() throws {
-        runtime.configure()
+        runtime.configure(precision: precision)
         let classifier = try TextClassifier.load(model.isEmpty ? [DefaultModel.path(ClassifyCommand.defaultModelName)] : model)
         let treeLabels: SentimentTreeLabels = classifier.labels.count == 5 ? .fine : .binary
         let examples = try (format ?? LabeledTextFormat.detect(path: file)).read(path: file, treeLabels: treeLabels)

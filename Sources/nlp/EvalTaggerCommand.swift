@@ -29,6 +29,7 @@ struct EvalTaggerCommand: ParsableCommand {
     var json = false
 
     @OptionGroup var runtime: RuntimeArguments
+    @OptionGroup var precision: PrecisionArgument
 
     @Argument(help: ArgumentHelp("A CoNLL file with gold tags.", valueName: "file"))
     var file: String
@@ -39,7 +40,7 @@ struct EvalTaggerCommand: ParsableCommand {
     }
 
     func run() throws {
-        runtime.configure()
+        runtime.configure(precision: precision)
         let tagger = try TaggerModel.load(model.isEmpty ? [DefaultModel.path(TagCommand.defaultModelName)] : model)
         let sentences = try CoNLLReader(path: file, tokenColumn: tokenColumn, tagColumn: tagColumn.map { .index($0) } ?? .last).readAll()
         try TagScheme.checkEntityTags(sentences, path: file)

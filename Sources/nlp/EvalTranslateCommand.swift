@@ -37,9 +37,10 @@ struct EvalTranslateCommand: ParsableCommand {
     var json = false
 
     @OptionGroup var runtime: RuntimeArguments
+    @OptionGroup var precision: PrecisionArgument
 
     func run() throws {
-        runtime.configure()
+        runtime.configure(precision: precision)
         let translator = try TranslationModel(contentsOf: try model ?? DefaultModel.path(TranslateCommand.defaultModelName))
         // Test sets are read whole and must align line for line; empty lines are kept (and score 0).
         if let output { try OutputFile.checkWritable(output, what: "the translations") }

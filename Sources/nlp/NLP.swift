@@ -15,6 +15,7 @@ struct NLP: ParsableCommand {
             TranslateCommand.self,
             SplitCorpusCommand.self,
             AverageCommand.self,
+            QuantizeCommand.self,
             TagCommand.self,
             EvalCommand.self,
             BenchCommand.self,

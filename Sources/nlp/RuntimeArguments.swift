@@ -10,8 +10,8 @@ struct RuntimeArguments: ParsableArguments {
         if let problem = NumericRuntime.problem(threads: threads) { throw ValidationError(problem) }
     }
 
-    /// Sets the numeric core's thread count (oneDNN's OpenMP threads).
-    func configure() {
-        NumericRuntime.configure(threads: threads)
+    /// Sets the numeric core's thread count (oneDNN's OpenMP threads) and forward products' precision.
+    func configure(precision: PrecisionArgument? = nil) {
+        NumericRuntime.configure(threads: threads, precision: precision?.precision ?? .f32)
     }
 }

@@ -44,6 +44,7 @@ struct TagCommand: ParsableCommand {
     var tokenColumn = 0
 
     @OptionGroup var runtime: RuntimeArguments
+    @OptionGroup var precision: PrecisionArgument
 
     @Argument(help: ArgumentHelp("UTF-8 files (standard input when none, or for -).", valueName: "file"))
     var files: [String] = []
@@ -59,7 +60,7 @@ struct TagCommand: ParsableCommand {
     }
 
     func run() throws {
-        runtime.configure()
+        runtime.configure(precision: precision)
         let tagger = try TaggerModel.load(model.isEmpty ? [DefaultModel.path(Self.defaultModelName)] : model)
         try TextLineChunks.checkReadable(files)
         let out = BufferedWriter(standardOutputWithThreshold: 1 << 16)

@@ -42,6 +42,7 @@ struct TranslateCommand: ParsableCommand {
     var attention: String?
 
     @OptionGroup var runtime: RuntimeArguments
+    @OptionGroup var precision: PrecisionArgument
 
     @Argument(help: ArgumentHelp("Sentences to translate (else --input files or standard input).", valueName: "sentence"))
     var sentences: [String] = []
@@ -55,7 +56,7 @@ struct TranslateCommand: ParsableCommand {
     }
 
     func run() throws {
-        runtime.configure()
+        runtime.configure(precision: precision)
         let translator = try TranslationModel(contentsOf: try model ?? DefaultModel.path(Self.defaultModelName))
         if let attention { try OutputFile.checkWritable(attention, what: "the attention picture") }
         let options = search.options(nBest: nBest)
