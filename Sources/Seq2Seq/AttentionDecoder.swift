@@ -149,11 +149,11 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
 
         init(_ decoder: AttentionDecoder, output: Bool) {
             let (E, inputs) = (decoder.embeddingDimension, decoder.step.weightIH.value)
-            query = decoder.attention.query.map { PackedWeights($0.weight.value) }
+            query = decoder.attention.query.map { $0.weight.forwardWeights() }
             word = PackedWeights(inputs, columns: 0..<E)
             context = PackedWeights(inputs, columns: E..<inputs.cols)
             hidden = decoder.step.hiddenProduct()
-            self.output = output ? PackedWeights(decoder.output.weight.value) : nil
+            self.output = output ? decoder.output.weight.forwardWeights() : nil
         }
 
         /// Whether every weight is still the one packed.

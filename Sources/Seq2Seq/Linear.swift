@@ -37,7 +37,7 @@ public final class Linear<Scalar: TensorScalar>: ParameterOwner {
 
     /// x (N, in) → y (N, out)
     public func forward(_ input: Matrix<Scalar>) -> Matrix<Scalar> {
-        var output = Matrix.forwardProduct(input, weights: weight.value)
+        var output = weight.forwardProduct(input)
         if let bias { output.addRowVector(bias.value) }
         return output
     }

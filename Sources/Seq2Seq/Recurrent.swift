@@ -83,7 +83,7 @@ public final class Recurrent<Cell: RecurrentCell, Scalar: TensorScalar>: Paramet
             }
         } }
 
-        var xp = Matrix.forwardProduct(input, weights: weightIH.value)   // (T·B, G·H)
+        var xp = weightIH.forwardProduct(input)   // (T·B, G·H)
         xp.addRowVector(biasIH.value)
         // Every step overwrites its rows completely; only s_0 is set here.
         let buffers = Workspace<Scalar>([T * B * GH, (T + 1) * B * SH, T * B * CW])

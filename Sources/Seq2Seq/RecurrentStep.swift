@@ -69,7 +69,7 @@ public struct RecurrentStep<Scalar: TensorScalar> {
     }
 
     /// W_hh packed for the forward products h_{t-1} W_hhᵀ of one pass.
-    public func hiddenProduct() -> PackedWeights<Scalar> { PackedWeights(weightHH.value) }
+    public func hiddenProduct() -> PackedWeights<Scalar> { weightHH.forwardWeights() }
 
     /// W_hh for the backward products ∂hp_t W_hh of one pass over batches of `batch` rows.
     public func hiddenGradientProduct(batch: Int) -> RepeatedProduct<Scalar> {

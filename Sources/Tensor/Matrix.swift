@@ -110,24 +110,6 @@ extension Matrix {
         return c
     }
 
-    /// x Wᵀ for a layer's forward pass, x (m, k), W (n, k) → (m, n), at `NumericRuntime.precision`:
-    /// `product(x, weights, transposeB: true)` in f32 (and for Double), `PackedWeights`' int8
-    /// product otherwise (W quantised for this one product: worth it over many rows only).
-    public static func forwardProduct(_ x: Matrix, weights: Matrix) -> Matrix {
-        guard Scalar.self == Float.self, NumericRuntime.precision == .int8, x.rows > 0 else {
-            return product(x, weights, transposeB: true)
-        }
-        precondition(x.cols == weights.cols, "inner dimensions differ: (\(x.rows), \(x.cols)) · (\(weights.cols), \(weights.rows))")
-        var y = Matrix(uninitializedRows: x.rows, cols: weights.rows)
-        x.storage.withUnsafeBufferPointer { px in
-            y.storage.withUnsafeMutableBufferPointer { py in
-                PackedWeights(weights).product(px.baseAddress!, rows: x.rows, ldx: x.cols, into: py.baseAddress!,
-                                               ldy: weights.rows, accumulate: false)
-            }
-        }
-        return y
-    }
-
     /// `self ← α · op(a) · op(b) + β · self` on oneDNN (Float) or plain loops (Double).
     @inlinable
     public mutating func addProduct(

@@ -6,7 +6,7 @@ import Glibc
 /// thread that will run the training or inference (OpenMP's thread count is a per-thread setting: a
 /// thread that did not call it keeps OpenMP's default, the number of cores).
 public enum NumericRuntime {
-    /// The precision of forward products (`PackedWeights`, `Matrix.forwardProduct`), read on each
+    /// The precision of forward products (`PackedWeights`, `Parameter.forwardProduct`), read on each
     /// product: set it at start-up, before any inference runs. Training sets it to f32 (its
     /// `configure(threads:)`).
     public nonisolated(unsafe) static var precision: InferencePrecision = .f32

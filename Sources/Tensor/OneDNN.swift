@@ -62,6 +62,19 @@ enum OneDNN {
         return (primitive!, dnnl_primitive_desc_query_md(descriptorHandle, dnnl_query_weights_md, 0)!.pointee)
     }
 
+    /// Whether oneDNN has a matmul for `types` on this CPU (it finds one for a small product).
+    static func hasMatmul(_ types: ProductTypes) -> Bool {
+        var source = descriptor(4, 32, strides: [32, 1], type: types.source)
+        var destination = descriptor(4, 32, strides: [32, 1], type: types.destination)
+        var weights = descriptor(32, 32, strides: nil, type: types.weights)
+        var matmul = dnnl_matmul_desc_t()
+        guard dnnl_matmul_desc_init(&matmul, &source, &weights, nil, &destination) == dnnl_success else { return false }
+        var descriptorHandle: dnnl_primitive_desc_t?
+        guard dnnl_primitive_desc_create(&descriptorHandle, &matmul, nil, engine, nil) == dnnl_success else { return false }
+        dnnl_primitive_desc_destroy(descriptorHandle)
+        return true
+    }
+
     /// A new memory in layout `packed` holding the weights at `weights`, laid out as `given`.
     static func packedCopy(
         of weights: UnsafeRawPointer, given: dnnl_memory_desc_t, packed: dnnl_memory_desc_t, stream: dnnl_stream_t

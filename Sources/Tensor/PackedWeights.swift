@@ -20,8 +20,8 @@ import Foundation
 /// to the weights (an optimizer step, loading a file) copies that array on write, and
 /// `isSnapshot(of:)` (same buffer or not) tells exactly whether the packed copy is still current.
 /// Products may run from several threads (a lock serialises them). Double: no packing, `gemm` on
-/// the snapshot. Float at `NumericRuntime.precision` int8: the products of `QuantizedWeights`, W
-/// quantised on the first one.
+/// the snapshot. Float at `NumericRuntime.precision` int8 or bf16: the products of
+/// `QuantizedWeights` or `BFloat16Weights`, W converted on the first one.
 public final class PackedWeights<Scalar: TensorScalar>: @unchecked Sendable {
     /// n, the rows of W: the width of the products.
     public let outputSize: Int
@@ -35,8 +35,8 @@ public final class PackedWeights<Scalar: TensorScalar>: @unchecked Sendable {
     /// Float: primitives by (m, ldx, ldy, accumulate) and the packed copies by layout.
     var products: [ProductKey: PackedProduct] = [:]
     var packedCopies: [PackedCopy] = []
-    /// Float at int8 precision: W quantised, on the first product.
-    var quantized: QuantizedWeights?
+    /// Float at int8 or bf16 precision: W converted on the first product at that precision.
+    var reduced: (precision: InferencePrecision, weights: any ReducedPrecisionWeights)?
 
     /// Packs W's columns `columns` (all by default).
     public init(_ weights: Matrix<Scalar>, columns: Range<Int>? = nil) {
@@ -73,17 +73,11 @@ public final class PackedWeights<Scalar: TensorScalar>: @unchecked Sendable {
             }
             return
         }
-        if NumericRuntime.precision == .int8 {
-            lock.lock()
-            let quantized = self.quantized ?? snapshot.withUnsafeBufferPointer { w in
-                QuantizedWeights(UnsafeRawPointer(w.baseAddress! + offset).assumingMemoryBound(to: Float.self),
-                                 rows: outputSize, cols: inputSize, leadingDimension: leadingDimension)
-            }
-            self.quantized = quantized
-            lock.unlock()
-            quantized.product(UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), rows: m, ldx: ldx,
-                              into: UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), ldy: ldy,
-                              accumulate: accumulate)
+        let precision = NumericRuntime.precision
+        if precision != .f32 {
+            reducedPrecisionWeights(precision).product(
+                UnsafeRawPointer(x).assumingMemoryBound(to: Float.self), rows: m, ldx: ldx,
+                into: UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), ldy: ldy, accumulate: accumulate)
             return
         }
         lock.lock()
@@ -101,6 +95,20 @@ public final class PackedWeights<Scalar: TensorScalar>: @unchecked Sendable {
             products[key] = product
         }
         product.run(UnsafeRawPointer(x), UnsafeMutableRawPointer(y))
+    }
+
+    /// W (Float) at `precision`, int8 or bf16: the one made last if it is at that precision.
+    func reducedPrecisionWeights(_ precision: InferencePrecision) -> any ReducedPrecisionWeights {
+        lock.lock()
+        defer { lock.unlock() }
+        if let reduced, reduced.precision == precision { return reduced.weights }
+        let kind: any ReducedPrecisionWeights.Type = precision == .int8 ? QuantizedWeights.self : BFloat16Weights.self
+        let made = snapshot.withUnsafeBufferPointer { w in
+            kind.init(UnsafeRawPointer(w.baseAddress! + offset).assumingMemoryBound(to: Float.self),
+                      rows: outputSize, cols: inputSize, leadingDimension: leadingDimension)
+        }
+        reduced = (precision, made)
+        return made
     }
 }
 
@@ -123,11 +131,12 @@ final class PackedCopy {
     deinit { dnnl_memory_destroy(memory) }
 }
 
-/// The element types of a product's X, W and Y: all f32, or int8's u8 · s8 → s32.
+/// The element types of a product's X, W and Y: all f32, int8's u8 · s8 → s32, or bf16 · bf16 → f32.
 struct ProductTypes {
     let source: dnnl_data_type_t, weights: dnnl_data_type_t, destination: dnnl_data_type_t
     static let float = ProductTypes(source: dnnl_f32, weights: dnnl_f32, destination: dnnl_f32)
     static let int8 = ProductTypes(source: dnnl_u8, weights: dnnl_s8, destination: dnnl_s32)
+    static let bfloat16 = ProductTypes(source: dnnl_bf16, weights: dnnl_bf16, destination: dnnl_f32)
 }
 
 /// The matmul primitive `Y (+)= X · W` of one row count, on a packed copy of W (k, n) laid out as

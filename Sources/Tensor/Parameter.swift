@@ -13,6 +13,8 @@ public final class Parameter<Scalar: TensorScalar> {
     /// A frozen parameter (e.g. pretrained vectors kept fixed) is saved and loaded with the others
     /// but left unchanged by optimizers.
     public var isFrozen = false
+    /// `value` packed for forward products at a reduced precision, kept while `value` is unchanged.
+    let reducedPrecisionWeights = DerivedValueCache<PackedWeights<Scalar>>()
 
     public init(name: String, value: Matrix<Scalar>, shape: [Int]? = nil) {
         let shape = shape ?? [value.rows, value.cols]
@@ -24,6 +26,36 @@ public final class Parameter<Scalar: TensorScalar> {
     }
 
     public func zeroGradient() { gradient.zero() }
+
+    /// x · valueᵀ for a layer's forward pass, x (m, k), value (n, k) → (m, n), at
+    /// `NumericRuntime.precision`: `Matrix.product` in f32 (and for Double); at int8 or bf16 the
+    /// product of `forwardWeights()`.
+    public func forwardProduct(_ x: Matrix<Scalar>) -> Matrix<Scalar> {
+        guard x.rows > 0, let packed = keptReducedPrecisionWeights() else {
+            return Matrix.product(x, value, transposeB: true)
+        }
+        precondition(x.cols == value.cols, "inner dimensions differ: (\(x.rows), \(x.cols)) · (\(value.cols), \(value.rows))")
+        var y = Matrix<Scalar>(uninitializedRows: x.rows, cols: value.rows)
+        x.storage.withUnsafeBufferPointer { px in
+            y.storage.withUnsafeMutableBufferPointer { py in
+                packed.product(px.baseAddress!, rows: x.rows, ldx: x.cols, into: py.baseAddress!, ldy: value.rows,
+                               accumulate: false)
+            }
+        }
+        return y
+    }
+
+    /// `value` packed for forward products. At int8 or bf16 precision one copy, converted on first
+    /// use and kept until `value` changes (inference: the weights stay, the sentences come and go);
+    /// in f32 a new packing each time, since training changes `value` at every step and a kept copy
+    /// would make the optimizer's in-place update copy the whole array.
+    public func forwardWeights() -> PackedWeights<Scalar> { keptReducedPrecisionWeights() ?? PackedWeights(value) }
+
+    /// At int8 or bf16 precision (Float), the kept copy of `value`, made again if `value` changed.
+    func keptReducedPrecisionWeights() -> PackedWeights<Scalar>? {
+        guard Scalar.self == Float.self, NumericRuntime.precision != .f32 else { return nil }
+        return reducedPrecisionWeights.value(isCurrent: { $0.isSnapshot(of: value) }, make: { PackedWeights(value) })
+    }
 }
 
 /// Anything that owns trainable parameters: a layer, a stack of layers, a whole model.

@@ -19,8 +19,8 @@ import Foundation
 /// `reduce_range` for the same reason). A zero row of W or x gives zero; a row of W or x holding a
 /// NaN or an infinity gives NaN across its column or row of y, as the f32 product would.
 ///
-/// Products may run from several threads (a lock serialises the primitives' cache and runs).
-final class QuantizedWeights: @unchecked Sendable {
+/// Products may run from several threads (a lock serialises them).
+final class QuantizedWeights: ReducedPrecisionWeights, @unchecked Sendable {
     /// n and k.
     let outputSize: Int, inputSize: Int
     /// w_j (n)
@@ -32,6 +32,9 @@ final class QuantizedWeights: @unchecked Sendable {
     let lock = NSLock()
     var products: [ProductKey: PackedProduct] = [:]
     var packedCopies: [PackedCopy] = []
+    /// `product`'s buffers, kept between calls (under `lock`) and grown to the largest m so far:
+    /// q (m, k), s_i (m), Σ_k q Q (m, n).
+    var quantizedRows: [UInt8] = [], rowScales: [Float] = [], sums: [Int32] = []
 
     static let zeroPoint: Float = 64
     static let activationLevels: Float = 63
@@ -68,29 +71,23 @@ final class QuantizedWeights: @unchecked Sendable {
                  accumulate: Bool) {
         guard m > 0 else { return }
         let (n, k) = (outputSize, inputSize)
-        var quantized = [UInt8](repeating: 0, count: m * k)    // q (m, k)
-        var rowScales = [Float](repeating: 0, count: m)         // s_i
-        quantized.withUnsafeMutableBufferPointer { q in
-            for i in 0..<m { rowScales[i] = Self.quantize(x + i * ldx, count: k, into: q.baseAddress! + i * k) }
-        }
-        var sums = [Int32](repeating: 0, count: m * n)          // Σ_k q Q (m, n)
         lock.lock()
+        defer { lock.unlock() }
         let product = product(rows: m)
-        quantized.withUnsafeBufferPointer { q in
-            sums.withUnsafeMutableBufferPointer { c in
-                product.run(UnsafeRawPointer(q.baseAddress!), UnsafeMutableRawPointer(c.baseAddress!))
-            }
-        }
-        lock.unlock()
-        sums.withUnsafeBufferPointer { c in
-            scales.withUnsafeBufferPointer { w in
-                zeroPointSums.withUnsafeBufferPointer { z in
-                    for i in 0..<m {
-                        let (row, sums, s) = (y + i * ldy, c.baseAddress! + i * n, rowScales[i])
-                        if accumulate {
-                            for j in 0..<n { row[j] += s * w[j] * Float(sums[j] &- z[j]) }
-                        } else {
-                            for j in 0..<n { row[j] = s * w[j] * Float(sums[j] &- z[j]) }
+        if quantizedRows.count < m * k { quantizedRows = .init(repeating: 0, count: m * k) }
+        if rowScales.count < m { rowScales = .init(repeating: 0, count: m) }
+        if sums.count < m * n { sums = .init(repeating: 0, count: m * n) }
+        quantizedRows.withUnsafeMutableBufferPointer { q in
+            rowScales.withUnsafeMutableBufferPointer { s in
+                sums.withUnsafeMutableBufferPointer { c in
+                    let (q, s, c) = (q.baseAddress!, s.baseAddress!, c.baseAddress!)
+                    Parallel.forEachChunk(m, minimumPerThread: Swift.max(1, 16384 / k)) { rows in
+                        for i in rows { s[i] = Self.quantize(x + i * ldx, count: k, into: q + i * k) }
+                    }
+                    product.run(UnsafeRawPointer(q), UnsafeMutableRawPointer(c))
+                    Parallel.forEachChunk(m, minimumPerThread: Swift.max(1, 16384 / n)) { rows in
+                        for i in rows {
+                            rescale(c + i * n, by: s[i], into: y + i * ldy, accumulate: accumulate)
                         }
                     }
                 }
@@ -98,8 +95,22 @@ final class QuantizedWeights: @unchecked Sendable {
         }
     }
 
+    /// y_j (+)= s · w_j · (sums_j − 64 Σ_k Q[j,k]) for the n values of one row.
+    func rescale(_ sums: UnsafePointer<Int32>, by s: Float, into y: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        scales.withUnsafeBufferPointer { w in
+            zeroPointSums.withUnsafeBufferPointer { z in
+                if accumulate {
+                    for j in 0..<outputSize { y[j] += s * w[j] * Float(sums[j] &- z[j]) }
+                } else {
+                    for j in 0..<outputSize { y[j] = s * w[j] * Float(sums[j] &- z[j]) }
+                }
+            }
+        }
+    }
+
     /// q = round(x / s) + 64 for the `count` values at `x`, written to `q`; returns s (NaN when x
-    /// holds a NaN or an infinity, 0 when x is all zeros).
+    /// holds a NaN or an infinity, 0 when x is all zeros). Rounding is to nearest even: adding
+    /// 1.5 · 2²³ leaves the integer in the low bits of the float (a loop the compiler vectorises).
     static func quantize(_ x: UnsafePointer<Float>, count: Int, into q: UnsafeMutablePointer<UInt8>) -> Float {
         let (largest, finite) = largestMagnitude(x, count: count)
         guard finite, largest > 0 else {
@@ -107,22 +118,25 @@ final class QuantizedWeights: @unchecked Sendable {
             return finite ? 0 : .nan
         }
         let scale = largest / activationLevels, inverse = 1 / scale
+        let offset: Float = zeroPoint + 12_582_912
         for c in 0..<count {
-            let level = Swift.min(Swift.max((x[c] * inverse).rounded(), -activationLevels), activationLevels)
-            q[c] = UInt8(level + zeroPoint)
+            let level = Swift.min(Swift.max(x[c] * inverse, -activationLevels), activationLevels) + offset
+            q[c] = UInt8(truncatingIfNeeded: level.bitPattern)
         }
         return scale
     }
 
     /// max |v| over the `count` values at `v`, and whether all are finite (x · 0 is NaN for NaN and
-    /// ±∞, which `max` would skip).
+    /// ±∞, which `max` would skip). Eight lanes at a time.
     static func largestMagnitude(_ v: UnsafePointer<Float>, count: Int) -> (Float, finite: Bool) {
-        var largest: Float = 0, poison: Float = 0
-        for c in 0..<count {
-            largest = Swift.max(largest, abs(v[c]))
-            poison += v[c] * 0
+        var largest = SIMD8<Float>(), poison = SIMD8<Float>()
+        for c in stride(from: 0, to: count, by: 8) {
+            let x = v.lanes(c, Swift.min(8, count - c))   // zero-padded tail
+            let magnitude = x.replacing(with: -x, where: x .< 0)
+            largest.replace(with: magnitude, where: magnitude .> largest)
+            poison += x * 0
         }
-        return (largest, poison == 0)
+        return (largest.max(), poison.sum() == 0)
     }
 
     /// The primitive for m rows (contiguous q and sums), made on first use; under `lock`.

@@ -78,6 +78,7 @@ extension SafeTensors {
 }
 
 /// The bfloat16 nearest to `x` (ties to even), as PyTorch rounds; NaN stays a (quiet) NaN.
+@inline(__always)
 func bfloat16Bits(_ x: Float) -> UInt16 {
     let bits = x.bitPattern
     if x.isNaN { return UInt16(truncatingIfNeeded: bits >> 16) | 0x0040 }

@@ -32,8 +32,10 @@ enum NLPRunner {
 
     /// Runs `nlp arguments` with `stdin` as standard input and waits for it. Standard input,
     /// output and error go through temporary files, so no pipe can fill up and block the child.
-    /// With `openFileLimit`, the child runs under `ulimit -n openFileLimit` (through /bin/sh).
-    static func run(_ arguments: [String], stdin: Data = Data(), openFileLimit: Int? = nil) throws -> Result {
+    /// With `openFileLimit`, the child runs under `ulimit -n openFileLimit` (through /bin/sh);
+    /// `environment` adds to (or overrides) this process's variables.
+    static func run(_ arguments: [String], stdin: Data = Data(), openFileLimit: Int? = nil,
+                    environment: [String: String] = [:]) throws -> Result {
         let dir = try TemporaryDirectory()
         let inURL = URL(fileURLWithPath: try dir.write("stdin", bytes: Array(stdin)))
         _ = FileManager.default.createFile(atPath: dir.path("stdout"), contents: nil)
@@ -54,6 +56,7 @@ enum NLPRunner {
             process.executableURL = try executable()
             process.arguments = arguments
         }
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardInput = input
         process.standardOutput = output
         process.standardError = error

@@ -97,17 +97,24 @@ final class QuantizedProductTests: XCTestCase {
         XCTAssertTrue(y[5..<15].allSatisfy(\.isNaN))
     }
 
-    /// `Matrix.forwardProduct`, what the layers' forward passes call, follows the precision: exact
-    /// float32 at f32, and at int8 the quantised product (close, not equal).
+    /// `Parameter.forwardProduct`, what the layers' forward passes call, follows the precision:
+    /// exact float32 at f32, and at int8 the quantised product (close, not equal) on weights kept
+    /// until the parameter's value changes.
     func testForwardProductFollowsPrecision() {
         var generator = SeededGenerator(seed: 13)
         let x = Matrix<Float>.normal(rows: 6, cols: 20, standardDeviation: 1, using: &generator)
-        let weights = Matrix<Float>.normal(rows: 9, cols: 20, standardDeviation: 1, using: &generator)
-        let exact = Matrix.product(x, weights, transposeB: true)
-        let int8 = Matrix.forwardProduct(x, weights: weights)
-        NumericRuntime.precision = .f32
-        XCTAssertEqual(Matrix.forwardProduct(x, weights: weights).storage, exact.storage)
+        let weight = Parameter<Float>(name: "w", value: .normal(rows: 9, cols: 20, standardDeviation: 1, using: &generator))
+        let exact = Matrix.product(x, weight.value, transposeB: true)
+        let int8 = weight.forwardProduct(x)
+        XCTAssertTrue(weight.forwardWeights() === weight.forwardWeights(), "the int8 copy is kept")
         XCTAssertNotEqual(int8.storage, exact.storage)
         for (a, b) in zip(int8.storage, exact.storage) { XCTAssertEqual(a, b, accuracy: 0.5) }
+
+        for i in weight.value.storage.indices { weight.value.storage[i] *= -2 }   // changed: quantised again
+        for (a, b) in zip(weight.forwardProduct(x).storage, int8.storage) { XCTAssertEqual(a, -2 * b, accuracy: 1) }
+
+        NumericRuntime.precision = .f32
+        XCTAssertEqual(weight.forwardProduct(x).storage, Matrix.product(x, weight.value, transposeB: true).storage)
+        XCTAssertFalse(weight.forwardWeights() === weight.forwardWeights(), "f32 packs anew")
     }
 }

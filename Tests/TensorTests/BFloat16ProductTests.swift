@@ -1,0 +1,118 @@
+import Tensor
+import XCTest
+
+/// `PackedWeights` products at bf16 precision against the exact product, within the error that
+/// rounding x and W to bfloat16 allows. Skipped where oneDNN has no bf16 matmul for the CPU.
+final class BFloat16ProductTests: XCTestCase {
+    override func setUpWithError() throws {
+        if let reason = InferencePrecision.bf16.unsupportedReason { throw XCTSkip(reason) }
+        NumericRuntime.precision = .bf16
+    }
+    override func tearDown() { NumericRuntime.precision = .f32 }
+
+    /// y (m, ldy) (+)= x (m, ldx) · W[:, columns]ᵀ with `weights` packed.
+    func product(_ weights: Matrix<Float>, columns: Range<Int>? = nil, x: [Float], rows m: Int, ldx: Int,
+                 y: inout [Float], ldy: Int, accumulate: Bool) {
+        let packed = PackedWeights(weights, columns: columns)
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeMutableBufferPointer { y in
+                packed.product(x.baseAddress!, rows: m, ldx: ldx, into: y.baseAddress!, ldy: ldy, accumulate: accumulate)
+            }
+        }
+    }
+
+    /// Rounding each of x_k and W_jk to 8 significant bits moves their product by at most
+    /// (2 · 2⁻⁸ + 2⁻¹⁶) |x_k W_jk|, and float32 sums of k terms add k · 2⁻²⁴ of Σ |x_k W_jk|:
+    ///
+    ///     |Σ_k x W − Σ_k x̂ Ŵ| ≤ (2⁻⁷ + 2⁻¹⁶ + k · 2⁻²⁴) Σ_k |x_k W_jk|
+    ///
+    /// Odd shapes, a block of columns, strides wider than the matrices, with and without accumulation.
+    func testProductsWithinRoundingBound() {
+        var generator = SeededGenerator(seed: 21)
+        let (n, cols, columns) = (13, 45, 4..<41)
+        let k = columns.count
+        let weights = Matrix<Float>.normal(rows: n, cols: cols, standardDeviation: 0.3, using: &generator)
+        var squaredError = 0.0, squaredValue = 0.0
+        for (m, ldx, ldy) in [(1, 37, 13), (5, 40, 16), (64, 37, 13), (3, 50, 20)] {
+            for accumulate in [false, true] {
+                let x = (0..<(m * ldx)).map { _ in Float(generator.nextNormal()) }
+                let start = (0..<(m * ldy)).map { _ in Float(generator.nextNormal()) }
+                var y = start
+                product(weights, columns: columns, x: x, rows: m, ldx: ldx, y: &y, ldy: ldy, accumulate: accumulate)
+                for i in 0..<m {
+                    let row = (0..<k).map { Double(x[i * ldx + $0]) }
+                    for j in 0..<n {
+                        let w = (0..<k).map { Double(weights[j, columns.lowerBound + $0]) }
+                        let exact = zip(row, w).map(*).reduce(0, +)
+                        let magnitude = zip(row, w).map { abs($0 * $1) }.reduce(0, +)
+                        let bound = (pow(2, -7) + pow(2, -16) + Double(k) * pow(2, -24)) * magnitude
+                        let got = Double(y[i * ldy + j]) - (accumulate ? Double(start[i * ldy + j]) : 0)
+                        // The accumulated start value adds its own float32 rounding.
+                        let slack = accumulate ? abs(Double(start[i * ldy + j])) * pow(2, -23) : 0
+                        XCTAssertEqual(got, exact, accuracy: bound + slack + 1e-6, "m \(m) row \(i) column \(j)")
+                        squaredError += (got - exact) * (got - exact)
+                        squaredValue += exact * exact
+                    }
+                    for j in n..<ldy {   // past n: padding, untouched
+                        XCTAssertEqual(y[i * ldy + j], start[i * ldy + j], "m \(m) row \(i) padding \(j)")
+                    }
+                }
+            }
+        }
+        let relativeError = (squaredError / squaredValue).squareRoot()
+        XCTAssertLessThan(relativeError, 0.01, "relative RMS error of the bf16 products")
+        XCTAssertGreaterThan(relativeError, 0, "bf16 products identical to float32: the bf16 path did not run")
+    }
+
+    /// Values with at most 8 significant bits are bfloat16 already: their products are exact, and
+    /// so are the float32 sums of these small integers and halves.
+    func testRepresentableValuesAreExact() {
+        let (n, k, m) = (3, 40, 2)
+        let weights = Matrix<Float>(rows: n, cols: k, storage: (0..<(n * k)).map { Float(($0 % 7) - 3) * 0.5 })
+        let x: [Float] = (0..<(m * k)).map { Float(($0 % 5) - 2) * 1.5 }
+        var y = [Float](repeating: 9, count: m * n)
+        product(weights, x: x, rows: m, ldx: k, y: &y, ldy: n, accumulate: false)
+        let exact = Matrix.product(Matrix(rows: m, cols: k, storage: x), weights, transposeB: true)
+        XCTAssertEqual(y, exact.storage)
+    }
+
+    /// NaN and infinity in a row of x reach only that row of y.
+    func testNonFiniteRowStaysInItsRow() {
+        var generator = SeededGenerator(seed: 22)
+        let weights = Matrix<Float>.normal(rows: 5, cols: 8, standardDeviation: 1, using: &generator)
+        var x = (0..<(3 * 8)).map { _ in Float(generator.nextNormal()) }
+        x[8 + 2] = .nan
+        x[16 + 5] = .infinity
+        var y = [Float](repeating: 0, count: 3 * 5)
+        product(weights, x: x, rows: 3, ldx: 8, y: &y, ldy: 5, accumulate: false)
+        XCTAssertTrue(y[0..<5].allSatisfy(\.isFinite))
+        XCTAssertTrue(y[5..<10].allSatisfy(\.isNaN))
+        XCTAssertTrue(y[10..<15].allSatisfy { !$0.isFinite })
+    }
+
+    /// One `PackedWeights` serves each precision in turn: switching remakes its copy.
+    func testSwitchingPrecisionFollows() {
+        var generator = SeededGenerator(seed: 23)
+        let weights = Matrix<Float>.normal(rows: 6, cols: 30, standardDeviation: 1, using: &generator)
+        let x = (0..<(4 * 30)).map { _ in Float(generator.nextNormal()) }
+        let packed = PackedWeights(weights)
+        func run() -> [Float] {
+            var y = [Float](repeating: 0, count: 4 * 6)
+            x.withUnsafeBufferPointer { x in
+                y.withUnsafeMutableBufferPointer { packed.product(x.baseAddress!, rows: 4, ldx: 30, into: $0.baseAddress!, ldy: 6, accumulate: false) }
+            }
+            return y
+        }
+        let bf16 = run()
+        NumericRuntime.precision = .int8
+        let int8 = run()
+        NumericRuntime.precision = .f32
+        let f32 = run()
+        NumericRuntime.precision = .bf16
+        XCTAssertEqual(run(), bf16)
+        XCTAssertNotEqual(bf16, int8)
+        XCTAssertNotEqual(bf16, f32)
+        let exact = Matrix.product(Matrix(rows: 4, cols: 30, storage: x), weights, transposeB: true).storage
+        for (a, b) in zip(f32, exact) { XCTAssertEqual(a, b, accuracy: 1e-4, "f32: packed float32 product") }
+    }
+}
