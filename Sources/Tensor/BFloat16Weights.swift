@@ -18,8 +18,7 @@ final class BFloat16Weights: ReducedPrecisionWeights, @unchecked Sendable {
     /// bf16(W) (n, k) row-major, what the packed copies are made from.
     let values: [UInt16]
     let lock = NSLock()
-    var products: [ProductKey: PackedProduct] = [:]
-    var packedCopies: [PackedCopy] = []
+    var products: PackedProducts
     /// bf16(x) (m, k) of the largest product so far, kept between calls (under `lock`).
     var roundedRows: [UInt16] = []
 
@@ -30,6 +29,7 @@ final class BFloat16Weights: ReducedPrecisionWeights, @unchecked Sendable {
             for c in 0..<k { values[j * k + c] = bfloat16Bits(weights[j * leadingDimension + c]) }
         }
         self.values = values
+        products = PackedProducts(k: k, n: n, leadingDimension: k, types: .bfloat16)
     }
 
     func product(_ x: UnsafePointer<Float>, rows m: Int, ldx: Int, into y: UnsafeMutablePointer<Float>, ldy: Int,
@@ -38,7 +38,7 @@ final class BFloat16Weights: ReducedPrecisionWeights, @unchecked Sendable {
         let k = inputSize
         lock.lock()
         defer { lock.unlock() }
-        let product = product(rows: m, ldy: ldy, accumulate: accumulate)
+        let product = products.product(ProductKey(rows: m, ldx: k, ldy: ldy, accumulate: accumulate), weights: values)
         if roundedRows.count < m * k { roundedRows = .init(repeating: 0, count: m * k) }
         roundedRows.withUnsafeMutableBufferPointer { rounded in
             let rounded = rounded.baseAddress!
@@ -49,19 +49,5 @@ final class BFloat16Weights: ReducedPrecisionWeights, @unchecked Sendable {
             }
             product.run(UnsafeRawPointer(rounded), UnsafeMutableRawPointer(y))
         }
-    }
-
-    /// The primitive for m contiguous rows of bf16(x) into y with row stride `ldy`, made on first
-    /// use; under `lock`.
-    func product(rows m: Int, ldy: Int, accumulate: Bool) -> PackedProduct {
-        let key = ProductKey(rows: m, ldx: inputSize, ldy: ldy, accumulate: accumulate)
-        if let known = products[key] { return known }
-        let made = values.withUnsafeBufferPointer { w in
-            PackedProduct(key: key, k: inputSize, n: outputSize, weights: UnsafeRawPointer(w.baseAddress!),
-                          given: OneDNN.descriptor(inputSize, outputSize, strides: [1, inputSize], type: dnnl_bf16),
-                          copies: &packedCopies, types: .bfloat16)
-        }
-        products[key] = made
-        return made
     }
 }

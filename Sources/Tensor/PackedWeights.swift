@@ -32,9 +32,8 @@ public final class PackedWeights<Scalar: TensorScalar>: @unchecked Sendable {
     let offset: Int
     let leadingDimension: Int
     let lock = NSLock()
-    /// Float: primitives by (m, ldx, ldy, accumulate) and the packed copies by layout.
-    var products: [ProductKey: PackedProduct] = [:]
-    var packedCopies: [PackedCopy] = []
+    /// Float: the float32 primitives and packed copies.
+    lazy var products = PackedProducts(k: inputSize, n: outputSize, leadingDimension: leadingDimension, types: .float)
     /// Float at int8 or bf16 precision: W converted on the first product at that precision.
     var reduced: (precision: InferencePrecision, weights: any ReducedPrecisionWeights)?
 
@@ -83,18 +82,7 @@ public final class PackedWeights<Scalar: TensorScalar>: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let key = ProductKey(rows: m, ldx: ldx, ldy: ldy, accumulate: accumulate)
-        let product: PackedProduct
-        if let known = products[key] {
-            product = known
-        } else {
-            product = snapshot.withUnsafeBufferPointer { w in
-                PackedProduct(key: key, k: inputSize, n: outputSize, weights: UnsafeRawPointer(w.baseAddress! + offset),
-                              given: OneDNN.descriptor(inputSize, outputSize, strides: [1, leadingDimension]),
-                              copies: &packedCopies)
-            }
-            products[key] = product
-        }
-        product.run(UnsafeRawPointer(x), UnsafeMutableRawPointer(y))
+        products.product(key, weights: snapshot, offset: offset).run(UnsafeRawPointer(x), UnsafeMutableRawPointer(y))
     }
 
     /// W (Float) at `precision`, int8 or bf16: the one made last if it is at that precision.

@@ -30,8 +30,7 @@ final class QuantizedWeights: ReducedPrecisionWeights, @unchecked Sendable {
     /// Q (n, k) row-major, what the packed copies are made from.
     let values: [Int8]
     let lock = NSLock()
-    var products: [ProductKey: PackedProduct] = [:]
-    var packedCopies: [PackedCopy] = []
+    var products: PackedProducts
     /// `product`'s buffers, kept between calls (under `lock`) and grown to the largest m so far:
     /// q (m, k), s_i (m), Σ_k q Q (m, n).
     var quantizedRows: [UInt8] = [], rowScales: [Float] = [], sums: [Int32] = []
@@ -64,6 +63,7 @@ final class QuantizedWeights: ReducedPrecisionWeights, @unchecked Sendable {
             sums[j] = Int32(Self.zeroPoint) * sum
         }
         (self.scales, zeroPointSums, self.values) = (scales, sums, values)
+        products = PackedProducts(k: k, n: n, leadingDimension: k, types: .int8)
     }
 
     /// y (m, n; rows `ldy` apart) (+)= x (m, k; rows `ldx` apart) · Wᵀ, as the type's doc says.
@@ -73,7 +73,7 @@ final class QuantizedWeights: ReducedPrecisionWeights, @unchecked Sendable {
         let (n, k) = (outputSize, inputSize)
         lock.lock()
         defer { lock.unlock() }
-        let product = product(rows: m)
+        let product = products.product(ProductKey(rows: m, ldx: k, ldy: n, accumulate: false), weights: values)
         if quantizedRows.count < m * k { quantizedRows = .init(repeating: 0, count: m * k) }
         if rowScales.count < m { rowScales = .init(repeating: 0, count: m) }
         if sums.count < m * n { sums = .init(repeating: 0, count: m * n) }
@@ -137,18 +137,5 @@ final class QuantizedWeights: ReducedPrecisionWeights, @unchecked Sendable {
             poison += x * 0
         }
         return (largest.max(), poison.sum() == 0)
-    }
-
-    /// The primitive for m rows (contiguous q and sums), made on first use; under `lock`.
-    func product(rows m: Int) -> PackedProduct {
-        let key = ProductKey(rows: m, ldx: inputSize, ldy: outputSize, accumulate: false)
-        if let known = products[key] { return known }
-        let made = values.withUnsafeBufferPointer { w in
-            PackedProduct(key: key, k: inputSize, n: outputSize, weights: UnsafeRawPointer(w.baseAddress!),
-                          given: OneDNN.descriptor(inputSize, outputSize, strides: [1, inputSize], type: dnnl_s8),
-                          copies: &packedCopies, types: .int8)
-        }
-        products[key] = made
-        return made
     }
 }

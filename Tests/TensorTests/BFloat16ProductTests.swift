@@ -10,15 +10,9 @@ final class BFloat16ProductTests: XCTestCase {
     }
     override func tearDown() { NumericRuntime.precision = .f32 }
 
-    /// y (m, ldy) (+)= x (m, ldx) · W[:, columns]ᵀ with `weights` packed.
-    func product(_ weights: Matrix<Float>, columns: Range<Int>? = nil, x: [Float], rows m: Int, ldx: Int,
-                 y: inout [Float], ldy: Int, accumulate: Bool) {
-        let packed = PackedWeights(weights, columns: columns)
-        x.withUnsafeBufferPointer { x in
-            y.withUnsafeMutableBufferPointer { y in
-                packed.product(x.baseAddress!, rows: m, ldx: ldx, into: y.baseAddress!, ldy: ldy, accumulate: accumulate)
-            }
-        }
+    func product(_ weights: Matrix<Float>, x: [Float], rows m: Int, ldx: Int, y: inout [Float], ldy: Int,
+                 accumulate: Bool) {
+        ReducedPrecisionProductCheck.product(weights, x: x, rows: m, ldx: ldx, y: &y, ldy: ldy, accumulate: accumulate)
     }
 
     /// Rounding each of x_k and W_jk to 8 significant bits moves their product by at most
@@ -27,39 +21,13 @@ final class BFloat16ProductTests: XCTestCase {
     ///     |Σ_k x W − Σ_k x̂ Ŵ| ≤ (2⁻⁷ + 2⁻¹⁶ + k · 2⁻²⁴) Σ_k |x_k W_jk|
     ///
     /// Odd shapes, a block of columns, strides wider than the matrices, with and without accumulation.
+    /// (The value accumulated into adds its own float32 rounding, 2⁻²³ of it.)
     func testProductsWithinRoundingBound() {
-        var generator = SeededGenerator(seed: 21)
-        let (n, cols, columns) = (13, 45, 4..<41)
-        let k = columns.count
-        let weights = Matrix<Float>.normal(rows: n, cols: cols, standardDeviation: 0.3, using: &generator)
-        var squaredError = 0.0, squaredValue = 0.0
-        for (m, ldx, ldy) in [(1, 37, 13), (5, 40, 16), (64, 37, 13), (3, 50, 20)] {
-            for accumulate in [false, true] {
-                let x = (0..<(m * ldx)).map { _ in Float(generator.nextNormal()) }
-                let start = (0..<(m * ldy)).map { _ in Float(generator.nextNormal()) }
-                var y = start
-                product(weights, columns: columns, x: x, rows: m, ldx: ldx, y: &y, ldy: ldy, accumulate: accumulate)
-                for i in 0..<m {
-                    let row = (0..<k).map { Double(x[i * ldx + $0]) }
-                    for j in 0..<n {
-                        let w = (0..<k).map { Double(weights[j, columns.lowerBound + $0]) }
-                        let exact = zip(row, w).map(*).reduce(0, +)
-                        let magnitude = zip(row, w).map { abs($0 * $1) }.reduce(0, +)
-                        let bound = (pow(2, -7) + pow(2, -16) + Double(k) * pow(2, -24)) * magnitude
-                        let got = Double(y[i * ldy + j]) - (accumulate ? Double(start[i * ldy + j]) : 0)
-                        // The accumulated start value adds its own float32 rounding.
-                        let slack = accumulate ? abs(Double(start[i * ldy + j])) * pow(2, -23) : 0
-                        XCTAssertEqual(got, exact, accuracy: bound + slack + 1e-6, "m \(m) row \(i) column \(j)")
-                        squaredError += (got - exact) * (got - exact)
-                        squaredValue += exact * exact
-                    }
-                    for j in n..<ldy {   // past n: padding, untouched
-                        XCTAssertEqual(y[i * ldy + j], start[i * ldy + j], "m \(m) row \(i) padding \(j)")
-                    }
-                }
-            }
+        let relativeError = ReducedPrecisionProductCheck.relativeErrorWithinBound(seed: 21, slack: 0x1p-23) { row, w in
+            let magnitude: Double = zip(row, w).map { abs($0 * $1) }.reduce(0, +)
+            let relative: Double = 0x1p-7 + 0x1p-16 + Double(row.count) * 0x1p-24
+            return relative * magnitude
         }
-        let relativeError = (squaredError / squaredValue).squareRoot()
         XCTAssertLessThan(relativeError, 0.01, "relative RMS error of the bf16 products")
         XCTAssertGreaterThan(relativeError, 0, "bf16 products identical to float32: the bf16 path did not run")
     }

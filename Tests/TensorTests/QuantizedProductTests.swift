@@ -7,15 +7,9 @@ final class QuantizedProductTests: XCTestCase {
     override func setUp() { NumericRuntime.precision = .int8 }
     override func tearDown() { NumericRuntime.precision = .f32 }
 
-    /// y (m, ldy) (+)= x (m, ldx) · W[:, columns]ᵀ with `weights` packed.
-    func product(_ weights: Matrix<Float>, columns: Range<Int>? = nil, x: [Float], rows m: Int, ldx: Int,
-                 y: inout [Float], ldy: Int, accumulate: Bool) {
-        let packed = PackedWeights(weights, columns: columns)
-        x.withUnsafeBufferPointer { x in
-            y.withUnsafeMutableBufferPointer { y in
-                packed.product(x.baseAddress!, rows: m, ldx: ldx, into: y.baseAddress!, ldy: ldy, accumulate: accumulate)
-            }
-        }
+    func product(_ weights: Matrix<Float>, x: [Float], rows m: Int, ldx: Int, y: inout [Float], ldy: Int,
+                 accumulate: Bool) {
+        ReducedPrecisionProductCheck.product(weights, x: x, rows: m, ldx: ldx, y: &y, ldy: ldy, accumulate: accumulate)
     }
 
     /// Each element's error is within the bound rounding to the two grids gives,
@@ -25,37 +19,10 @@ final class QuantizedProductTests: XCTestCase {
     /// and the error over all elements is small against the products (the bound is not slack).
     /// Odd shapes, a block of columns, strides wider than the matrices, with and without accumulation.
     func testProductsWithinQuantisationBound() {
-        var generator = SeededGenerator(seed: 11)
-        let (n, cols, columns) = (13, 45, 4..<41)
-        let k = columns.count
-        let weights = Matrix<Float>.normal(rows: n, cols: cols, standardDeviation: 0.3, using: &generator)
-        var squaredError = 0.0, squaredValue = 0.0
-        for (m, ldx, ldy) in [(1, 37, 13), (5, 40, 16), (64, 37, 13), (3, 50, 20)] {
-            for accumulate in [false, true] {
-                let x = (0..<(m * ldx)).map { _ in Float(generator.nextNormal()) }
-                let start = (0..<(m * ldy)).map { _ in Float(generator.nextNormal()) }
-                var y = start
-                product(weights, columns: columns, x: x, rows: m, ldx: ldx, y: &y, ldy: ldy, accumulate: accumulate)
-                for i in 0..<m {
-                    let row = (0..<k).map { Double(x[i * ldx + $0]) }
-                    let epsilon = row.map(abs).max()! / 63 / 2
-                    for j in 0..<n {
-                        let w = (0..<k).map { Double(weights[j, columns.lowerBound + $0]) }
-                        let delta = w.map(abs).max()! / 127 / 2
-                        let exact = zip(row, w).map(*).reduce(0, +)
-                        let bound = zip(row, w).map { abs($0) * delta + abs($1) * epsilon + epsilon * delta }.reduce(0, +)
-                        let got = Double(y[i * ldy + j]) - (accumulate ? Double(start[i * ldy + j]) : 0)
-                        XCTAssertEqual(got, exact, accuracy: bound + 1e-4, "m \(m) row \(i) column \(j)")
-                        squaredError += (got - exact) * (got - exact)
-                        squaredValue += exact * exact
-                    }
-                    for j in n..<ldy {   // past n: padding, untouched
-                        XCTAssertEqual(y[i * ldy + j], start[i * ldy + j], "m \(m) row \(i) padding \(j)")
-                    }
-                }
-            }
+        let relativeError = ReducedPrecisionProductCheck.relativeErrorWithinBound(seed: 11) { row, w in
+            let epsilon = row.map(abs).max()! / 63 / 2, delta = w.map(abs).max()! / 127 / 2
+            return zip(row, w).map { abs($0) * delta + abs($1) * epsilon + epsilon * delta }.reduce(0, +) + 1e-4
         }
-        let relativeError = (squaredError / squaredValue).squareRoot()
         XCTAssertLessThan(relativeError, 0.03, "relative RMS error of the int8 products")
         XCTAssertGreaterThan(relativeError, 0, "int8 products identical to float32: the int8 path did not run")
     }
