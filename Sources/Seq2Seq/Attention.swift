@@ -134,10 +134,12 @@ public final class Attention<Scalar: TensorScalar>: ParameterOwner {
         weights: UnsafeMutablePointer<Scalar>, contexts: UnsafeMutablePointer<Scalar>, rows: Range<Int>
     ) {
         let (B, S, Dm, A, Hd) = (memory.batch, memory.steps, memorySize, memory.keys.cols, querySize)
+        let vectorStorage = vector?.value.storage ?? []
         memory.values.storage.withUnsafeBufferPointer { valueBuffer in
         memory.keys.storage.withUnsafeBufferPointer { keyBuffer in
             let (values, keys) = (valueBuffer.baseAddress!, keyBuffer.baseAddress!)
-            let v = vector?.value.storage
+            vectorStorage.withUnsafeBufferPointer { vectorBuffer in
+            let v = vector == nil ? nil : vectorBuffer.baseAddress!
             for b in rows {
                 let length = memory.lengths[b], a = weights + b * S
                 var maximum = -Scalar.greatestFiniteMagnitude
@@ -145,8 +147,14 @@ public final class Attention<Scalar: TensorScalar>: ParameterOwner {
                     let k = keys + (s * B + b) * A
                     var e: Scalar = 0
                     if let projected, let v {
+                        // Eight lanes at a time; the tail's padded lanes have v = 0.
                         let p = projected + b * A
-                        for j in 0..<A { e = Relaxed.sum(e, v[j] * Scalar.hyperbolicTangent(p[j] + k[j])) }
+                        var lanes = SIMD8<Scalar>()
+                        for j in stride(from: 0, to: A, by: 8) {
+                            let count = Swift.min(8, A - j)
+                            lanes += v.lanes(j, count) * Scalar.hyperbolicTangent(p.lanes(j, count) + k.lanes(j, count))
+                        }
+                        e = lanes.laneSum()
                     } else {
                         let q = queries + b * Hd
                         for j in 0..<A { e = Relaxed.sum(e, q[j] * k[j]) }
@@ -165,7 +173,7 @@ public final class Attention<Scalar: TensorScalar>: ParameterOwner {
                     for j in 0..<Dm { c[j] += weight * m[j] }
                 }
             }
-        }}
+        }}}
     }
 
     /// The derivative of `forward` for rows `rows`: from ∂c (B, Dm) adds into ∂q (B, Hd; dot and
@@ -180,10 +188,12 @@ public final class Attention<Scalar: TensorScalar>: ParameterOwner {
         scratch: UnsafeMutablePointer<Scalar>, rows: Range<Int>
     ) {
         let (B, S, Dm, A, Hd) = (memory.batch, memory.steps, memorySize, memory.keys.cols, querySize)
+        let vectorStorage = vector?.value.storage ?? []
         memory.values.storage.withUnsafeBufferPointer { valueBuffer in
         memory.keys.storage.withUnsafeBufferPointer { keyBuffer in
             let (values, keys) = (valueBuffer.baseAddress!, keyBuffer.baseAddress!)
-            let v = vector?.value.storage
+            vectorStorage.withUnsafeBufferPointer { vectorBuffer in
+            let v = vector == nil ? nil : vectorBuffer.baseAddress!
             for b in rows {
                 let length = memory.lengths[b], a = weights + b * S, dc = contextGradient + b * Dm
                 let de = scratch + b * S   // ∂a, then ∂e
@@ -200,12 +210,14 @@ public final class Attention<Scalar: TensorScalar>: ParameterOwner {
                     let k = keys + (s * B + b) * A, dk = keysGradient + (s * B + b) * A
                     if let projected, let projectedGradient, let vectorGradientRows, let v {
                         let p = projected + b * A, dp = projectedGradient + b * A, dv = vectorGradientRows + b * A
-                        for j in 0..<A {
-                            let z = Scalar.hyperbolicTangent(p[j] + k[j])
-                            let dz = de[s] * v[j] * (1 - z * z)
-                            dv[j] += de[s] * z
-                            dk[j] += dz
-                            dp[j] += dz
+                        let weight = SIMD8(repeating: de[s])
+                        for j in stride(from: 0, to: A, by: 8) {
+                            let count = Swift.min(8, A - j)
+                            let z = Scalar.hyperbolicTangent(p.lanes(j, count) + k.lanes(j, count))
+                            let dz = weight * v.lanes(j, count) * (1 - z * z)
+                            dv.storeLanes(dv.lanes(j, count) + weight * z, j, count)
+                            dk.storeLanes(dk.lanes(j, count) + dz, j, count)
+                            dp.storeLanes(dp.lanes(j, count) + dz, j, count)
                         }
                     } else {
                         let q = queries + b * Hd, dq = queryGradient + b * Hd
@@ -213,7 +225,7 @@ public final class Attention<Scalar: TensorScalar>: ParameterOwner {
                     }
                 }
             }
-        }}
+        }}}
     }
 
     /// Additive attention, after all steps: ∂W_q += ∂Pᵀ Q over the N stacked steps' queries Q (N, Hd)

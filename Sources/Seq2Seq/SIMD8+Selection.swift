@@ -9,6 +9,13 @@ import Tensor
 /// compares and blends, so each helper works on the concrete type; the type test folds away when
 /// the caller is specialised.
 extension SIMD8 where Scalar: TensorScalar {
+    /// The sum of the eight lanes, as a tree of scalar additions (the standard library's `sum()`
+    /// stays a generic call).
+    @inline(__always)
+    func laneSum() -> Scalar {
+        ((self[0] + self[4]) + (self[2] + self[6])) + ((self[1] + self[5]) + (self[3] + self[7]))
+    }
+
     /// max(self, other), lane by lane (where either is NaN, self).
     @inline(__always)
     func laneMaximum(_ other: Self) -> Self {

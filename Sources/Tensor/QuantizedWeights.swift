@@ -136,6 +136,8 @@ final class QuantizedWeights: ReducedPrecisionWeights, @unchecked Sendable {
             largest.replace(with: magnitude, where: magnitude .> largest)
             poison += x * 0
         }
-        return (largest.max(), poison.sum() == 0)
+        var top: Float = 0, total: Float = 0   // (SIMD8's max() and sum() stay generic calls)
+        for lane in 0..<8 { (top, total) = (Swift.max(top, largest[lane]), total + poison[lane]) }
+        return (top, total == 0)
     }
 }
