@@ -32,6 +32,11 @@ final class BFloat16Weights: ReducedPrecisionWeights, @unchecked Sendable {
         products = PackedProducts(k: k, n: n, leadingDimension: k, types: .bfloat16)
     }
 
+    /// bf16(x) for the `count` values at `x` (a loop the compiler vectorises).
+    static func round(_ x: UnsafePointer<Float>, count: Int, into rounded: UnsafeMutablePointer<UInt16>) {
+        for c in 0..<count { rounded[c] = bfloat16Bits(x[c]) }
+    }
+
     func product(_ x: UnsafePointer<Float>, rows m: Int, ldx: Int, into y: UnsafeMutablePointer<Float>, ldy: Int,
                  accumulate: Bool) {
         guard m > 0 else { return }
@@ -43,9 +48,7 @@ final class BFloat16Weights: ReducedPrecisionWeights, @unchecked Sendable {
         roundedRows.withUnsafeMutableBufferPointer { rounded in
             let rounded = rounded.baseAddress!
             Parallel.forEachChunk(m, minimumPerThread: Swift.max(1, 16384 / k)) { rows in
-                for i in rows {
-                    for c in 0..<k { rounded[i * k + c] = bfloat16Bits(x[i * ldx + c]) }
-                }
+                for i in rows { Self.round(x + i * ldx, count: k, into: rounded + i * k) }
             }
             product.run(UnsafeRawPointer(rounded), UnsafeMutableRawPointer(y))
         }
