@@ -266,8 +266,12 @@ public final class AttentionDecoder<Scalar: TensorScalar>: ParameterOwner {
         var logits = Matrix<Scalar>(uninitializedRows: B, cols: V)
         let input = projection?.forward(steps.outputs) ?? steps.outputs
         logits.storage.withUnsafeMutableBufferPointer { z in
-            if let bias = output.bias {
-                for b in 0..<B { (z.baseAddress! + b * V).update(from: bias.value.storage, count: V) }
+            if let bias = output.bias {   // B × V floats: on both threads, not while the other waits
+                bias.value.storage.withUnsafeBufferPointer { bias in
+                    Parallel.forEachChunk(B, minimumPerThread: Swift.max(1, 16384 / V)) { rows in
+                        for b in rows { (z.baseAddress! + b * V).update(from: bias.baseAddress!, count: V) }
+                    }
+                }
             }
             input.storage.withUnsafeBufferPointer { o in
                 products.output!.product(o.baseAddress!, rows: B, ldx: input.cols, into: z.baseAddress!, ldy: V,
