@@ -13,11 +13,20 @@ public enum Parallel {
     typealias GompParallel = @convention(c) (Outlined, UnsafeMutableRawPointer?, UInt32, UInt32) -> Void
     typealias ThreadQuery = @convention(c) () -> Int32
 
+    typealias Annotation = @convention(c) (UnsafeMutableRawPointer?) -> Void
+
     struct Runtime {
         let parallel: GompParallel
         let threadNumber: ThreadQuery
         let threadCount: ThreadQuery
         let maximumThreads: ThreadQuery
+        /// ThreadSanitizer's `__tsan_release` and `__tsan_acquire`, present only in a build with
+        /// `-sanitize=thread`: libgomp is not instrumented, so its fork and join are invisible to
+        /// TSan, and every write after a parallel loop to what the loop read would be reported as
+        /// a race. Each chunk acquires the caller's release before it runs and releases when done;
+        /// the caller acquires after the join.
+        let release: Annotation?
+        let acquire: Annotation?
     }
 
     static let runtime: Runtime? = {
@@ -30,7 +39,9 @@ public enum Parallel {
         return Runtime(parallel: unsafeBitCast(parallel, to: GompParallel.self),
                        threadNumber: unsafeBitCast(number, to: ThreadQuery.self),
                        threadCount: unsafeBitCast(count, to: ThreadQuery.self),
-                       maximumThreads: unsafeBitCast(maximum, to: ThreadQuery.self))
+                       maximumThreads: unsafeBitCast(maximum, to: ThreadQuery.self),
+                       release: dlsym(everywhere, "__tsan_release").map { unsafeBitCast($0, to: Annotation.self) },
+                       acquire: dlsym(everywhere, "__tsan_acquire").map { unsafeBitCast($0, to: Annotation.self) })
         #else
         return nil
         #endif
@@ -55,7 +66,9 @@ public enum Parallel {
         withoutActuallyEscaping(body) { body in
             var job = Job(count: count, body: body, runtime: runtime)
             withUnsafeMutablePointer(to: &job) { pointer in
+                runtime.release?(pointer)
                 runtime.parallel({ raw in
+                    Parallel.runtime!.acquire?(raw)   // before the job is read (not through it)
                     let job = raw!.assumingMemoryBound(to: Job.self)
                     let threads = Int(job.pointee.runtime.threadCount())
                     let thread = Int(job.pointee.runtime.threadNumber())
@@ -63,7 +76,9 @@ public enum Parallel {
                     let start = Swift.min(thread * chunk, job.pointee.count)
                     let end = Swift.min(start + chunk, job.pointee.count)
                     if start < end { job.pointee.body(start..<end) }
+                    Parallel.runtime!.release?(raw)
                 }, pointer, 0, 0)
+                runtime.acquire?(pointer)
             }
         }
     }
