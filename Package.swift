@@ -1,6 +1,7 @@
 // swift-tools-version: 6.0
 // The nlp toolkit: an ICU tokenizer and vocabulary builder, a oneDNN-backed numeric core, recurrent
 // networks trained by BPTT, and the `nlp` command-line tool. See README.md and ../shared/DESIGN.md.
+import Foundation
 import PackageDescription
 
 /// Numeric targets are generic over the scalar (Float for training, Double for gradient checks);
@@ -94,3 +95,15 @@ let package = Package(
         .testTarget(name: "NLPCLITests", dependencies: ["nlp"]),
     ]
 )
+
+// libFuzzer targets, only when NLP_FUZZ is set: they link only with -sanitize=fuzzer (their entry
+// hands the command line to libFuzzer's driver), so ordinary builds and CI never see them.
+// Scripts/fuzz.sh TARGET SECONDS builds and runs one.
+if ProcessInfo.processInfo.environment["NLP_FUZZ"] != nil {
+    package.targets.append(contentsOf: [
+        .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport"),
+        .executableTarget(name: "FuzzSafeTensors", dependencies: ["Tensor", "FuzzSupport"], path: "Fuzz/FuzzSafeTensors"),
+        .executableTarget(name: "FuzzCoNLLReader", dependencies: ["Pipeline", "FileIO", "FuzzSupport"],
+                          path: "Fuzz/FuzzCoNLLReader"),
+    ])
+}

@@ -1,0 +1,46 @@
+import FileIO
+import Foundation
+import FuzzSupport
+import Pipeline
+
+/// libFuzzer's entry point for `CoNLLReader`: any bytes, written to a file, either read as
+/// well-formed sentences (rows of the same width holding the token and tag columns, line numbers
+/// increasing inside the file) or throw a `DataError` with a line inside the file (or none) or a
+/// `FileError` (invalid UTF-8); never another error, a crash or a hang.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzCoNLLReader(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
+    let path = "/dev/shm/fuzz-conll-\(getpid()).txt"
+    FileManager.default.createFile(atPath: path, contents: Data(bytes: bytes, count: count))
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let lines = UnsafeBufferPointer(start: bytes, count: count).reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+    for tagColumn in [CoNLLReader.TagColumn.last, .index(1), .none] {
+        do {
+            var previous = 0
+            try CoNLLReader(path: path, tagColumn: tagColumn).forEachSentence { sentence in
+                precondition(!sentence.rows.isEmpty, "an empty sentence")
+                precondition(sentence.rows.count == sentence.lineNumbers.count, "rows and line numbers differ")
+                let width = sentence.rows[0].count
+                for (row, line) in zip(sentence.rows, sentence.lineNumbers) {
+                    precondition(row.count == width, "line \(line): \(row.count) columns, the sentence has \(width)")
+                    precondition(row.allSatisfy { !$0.isEmpty }, "line \(line): an empty column")
+                    precondition(line > previous && line <= lines, "line \(line) after \(previous), of \(lines)")
+                    previous = line
+                }
+                precondition(sentence.tokenColumn < width && sentence.tagColumn < width, "token or tag column missing")
+            }
+        } catch let error as DataError {
+            precondition(error.path == path, "an error naming \(error.path)")
+            if let line = error.line { precondition(line >= 1 && line <= lines, "error at line \(line) of \(lines)") }
+        } catch is FileError {
+        } catch {
+            fatalError("CoNLLReader threw \(type(of: error)): \(error)")
+        }
+    }
+    return 0
+}
+
+/// The executable's entry: libFuzzer on `fuzzCoNLLReader`.
+@_cdecl("FuzzCoNLLReader_main")
+func fuzzCoNLLReaderMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runLibFuzzer(argc, argv) { bytes, size in fuzzCoNLLReader(bytes, size) }
+}
