@@ -3,10 +3,11 @@ import Foundation
 import FuzzSupport
 import Pipeline
 
-/// libFuzzer's entry point for `CoNLLReader`: any bytes, written to a file, either read as
+/// The fuzzed function for `CoNLLReader`: any bytes, written to a file, either read as
 /// well-formed sentences (rows of the same width holding the token and tag columns, line numbers
 /// increasing inside the file) or throw a `DataError` with a line inside the file (or none) or a
 /// `FileError` (invalid UTF-8); never another error, a crash or a hang.
+/// (Exported as `LLVMFuzzerTestOneInput`, which the fuzzer runtime links against.)
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCoNLLReader(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let path = "/dev/shm/fuzz-conll-\(getpid()).txt"
@@ -42,5 +43,5 @@ public func fuzzCoNLLReader(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt
 /// The executable's entry: libFuzzer on `fuzzCoNLLReader`.
 @_cdecl("FuzzCoNLLReader_main")
 func fuzzCoNLLReaderMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    runLibFuzzer(argc, argv) { bytes, size in fuzzCoNLLReader(bytes, size) }
+    runLibFuzzer(argc, argv, fuzzCoNLLReader)
 }

@@ -2,9 +2,10 @@ import Foundation
 import FuzzSupport
 import Tensor
 
-/// libFuzzer's entry point for `SafeTensors(decoding:)`: any bytes either parse into tensors whose
+/// The fuzzed function for `SafeTensors(decoding:)`: any bytes either parse into tensors whose
 /// values fill their shapes exactly, or throw a `SafeTensorsError` (never another error, a crash,
 /// or a hang). A file that parses also writes back and parses again to the same tensors.
+/// (Exported as `LLVMFuzzerTestOneInput`, which the fuzzer runtime links against.)
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSafeTensors(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     let data = Data(bytes: bytes, count: count)
@@ -43,5 +44,5 @@ public func fuzzSafeTensors(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt
 /// The executable's entry: libFuzzer on `fuzzSafeTensors`.
 @_cdecl("FuzzSafeTensors_main")
 func fuzzSafeTensorsMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    runLibFuzzer(argc, argv) { bytes, size in fuzzSafeTensors(bytes, size) }
+    runLibFuzzer(argc, argv, fuzzSafeTensors)
 }

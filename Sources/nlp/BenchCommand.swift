@@ -58,7 +58,7 @@ struct BenchCommand: ParsableCommand {
         details.append(String(format: "sgemm peak (1024³): %.1f GFLOP/s", peak))
         if precision.precision != .f32 {
             peak = SgemmPeak.measurePacked()
-            details.append(String(format: "%@ product peak (1024³, x quantised each time): %.1f GFLOP/s",
+            details.append(String(format: "%@ product peak (1024³, x converted each time): %.1f GFLOP/s",
                                   precision.precision.rawValue, peak))
         }
         // Models are built only for the workloads asked for.

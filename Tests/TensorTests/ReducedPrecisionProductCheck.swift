@@ -15,6 +15,19 @@ enum ReducedPrecisionProductCheck {
         }
     }
 
+    /// y (3, 5) = x (3, 8) · Wᵀ for normal W and x at the current precision, with x's row 1 holding
+    /// a NaN and row 2 an infinity (row 0 finite).
+    static func productWithNonFiniteRows(seed: UInt64) -> [Float] {
+        var generator = SeededGenerator(seed: seed)
+        let weights = Matrix<Float>.normal(rows: 5, cols: 8, standardDeviation: 1, using: &generator)
+        var x = (0..<(3 * 8)).map { _ in Float(generator.nextNormal()) }
+        x[8 + 2] = .nan
+        x[16 + 5] = .infinity
+        var y = [Float](repeating: 0, count: 3 * 5)
+        product(weights, x: x, rows: 3, ldx: 8, y: &y, ldy: 5, accumulate: false)
+        return y
+    }
+
     /// Products of a block of columns of a (13, 45) weight with odd shapes and strides wider than
     /// the matrices, with and without accumulation: each element within `bound(x row, W row)` (plus
     /// `slack` of the value accumulated into) of the exact sum, the padding past n untouched.

@@ -12,9 +12,9 @@ extension ModelFile {
         shape.count == 2 && name.split(separator: ".").last?.hasPrefix("weight") == true
     }
 
-    /// This model with every weight matrix W (n, k) in int8 with one scale per row, as
-    /// `QuantizedWeights` quantises for int8 products (so a model read from the file runs at
-    /// `--precision int8` on exactly these values):
+    /// This model with every weight matrix W (n, k) in int8 with one scale per row, on the grid
+    /// `QuantizedWeights` uses for int8 products (which rounds W · (1 / w_j) rather than W / w_j, and
+    /// quantises column blocks on their own, so the levels agree nearly, not always exactly):
     ///
     ///     w_j = max_k |W[j,k]| / 127        Q[j,k] = round(W[j,k] / w_j)
     ///
