@@ -60,14 +60,15 @@ let package = Package(
             dependencies: ["FileIO", "Tokenize", "Tensor", "Embedding", "Seq2Seq"],
             swiftSettings: numericSettings
         ),
+        // Training recipes: YAML files of `nlp train` options (`--config`), read into command-line words.
+        .target(name: "Recipes", dependencies: ["FileIO", "Pipeline", .product(name: "Yams", package: "Yams")]),
         // The speed workloads of `nlp bench`, shaped as ../shared/bench/torch_anchor.py's.
         .target(name: "Benchmarks", dependencies: ["Tensor", "Embedding", "Seq2Seq"], swiftSettings: numericSettings),
         .executableTarget(
             name: "nlp",
             dependencies: [
-                "FileIO", "Tokenize", "Tensor", "Embedding", "Seq2Seq", "Pipeline", "Benchmarks",
+                "FileIO", "Tokenize", "Tensor", "Embedding", "Seq2Seq", "Pipeline", "Recipes", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: numericSettings
         ),
@@ -92,6 +93,7 @@ let package = Package(
             dependencies: ["Pipeline", "FileIO", "NLPTestSupport"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "RecipesTests", dependencies: ["Recipes", "Pipeline", "NLPTestSupport"]),
         .testTarget(name: "NLPCLITests", dependencies: ["nlp"]),
     ]
 )
@@ -105,5 +107,17 @@ if ProcessInfo.processInfo.environment["NLP_FUZZ"] != nil {
         .executableTarget(name: "FuzzSafeTensors", dependencies: ["Tensor", "FuzzSupport"], path: "Fuzz/FuzzSafeTensors"),
         .executableTarget(name: "FuzzCoNLLReader", dependencies: ["Pipeline", "FileIO", "FuzzSupport"],
                           path: "Fuzz/FuzzCoNLLReader"),
+        .executableTarget(name: "FuzzTokenizer", dependencies: ["CICU", "Tokenize", "FuzzSupport"], path: "Fuzz/FuzzTokenizer"),
+        .executableTarget(name: "FuzzParallelCorpus", dependencies: ["Pipeline", "FileIO", "FuzzSupport"],
+                          path: "Fuzz/FuzzParallelCorpus"),
+        .executableTarget(name: "FuzzLabeledText", dependencies: ["Pipeline", "FileIO", "FuzzSupport"],
+                          path: "Fuzz/FuzzLabeledText"),
+        .executableTarget(name: "FuzzVocabulary", dependencies: ["Tokenize", "FileIO", "FuzzSupport"], path: "Fuzz/FuzzVocabulary"),
+        .executableTarget(name: "FuzzBytePairEncoding", dependencies: ["Tokenize", "FuzzSupport"], path: "Fuzz/FuzzBytePairEncoding"),
+        .executableTarget(name: "FuzzPretrainedVectors", dependencies: ["Embedding", "Tensor", "FileIO", "FuzzSupport"],
+                          path: "Fuzz/FuzzPretrainedVectors"),
+        .executableTarget(name: "FuzzModelFile", dependencies: ["Pipeline", "Tensor", "Tokenize", "FileIO", "FuzzSupport"],
+                          path: "Fuzz/FuzzModelFile"),
+        .executableTarget(name: "FuzzRecipe", dependencies: ["Recipes", "Pipeline", "FileIO", "FuzzSupport"], path: "Fuzz/FuzzRecipe"),
     ])
 }

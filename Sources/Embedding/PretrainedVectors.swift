@@ -3,9 +3,9 @@ import Foundation
 import Tensor
 
 /// Word vectors from a word2vec or GloVe text file (UTF-8, gzip-compressed when the name ends in
-/// `.gz`, read through `LineReader`): one word a line followed by its D numbers, separated by
-/// spaces; an optional first line `count D` (word2vec) is recognised and skipped; a trailing "\r"
-/// is dropped.
+/// `.gz`, read through `LineReader`): one word a line followed by its D numbers (finite, D ≥ 1, the
+/// same on every line), separated by spaces; an optional first line `count D` (word2vec) is
+/// recognised and skipped; a trailing "\r" is dropped.
 ///
 /// Only the vectors of the words asked for are kept, so loading 400,000 GloVe vectors for a
 /// 20,000-word vocabulary holds 20,000 vectors in memory. Words not in the file are initialised
@@ -48,9 +48,12 @@ public struct PretrainedVectors {
             }
             guard let rows = wanted[word] else { return }
             let numbers = text[text.index(after: space)...].split(separator: " ")
+            guard !numbers.isEmpty else {
+                throw LoadError(description: "\(path):\(number): expected a word and its numbers, found no numbers")
+            }
             let vector = try numbers.map { field -> Float in
-                guard let value = Float(field) else {
-                    throw LoadError(description: "\(path):\(number): '\(field)' is not a number")
+                guard let value = Float(field), value.isFinite else {
+                    throw LoadError(description: "\(path):\(number): '\(field)' is not a finite number")
                 }
                 return value
             }
@@ -71,13 +74,16 @@ public struct PretrainedVectors {
         var sum = 0.0, squares = 0.0
         for vector in vectors.values { for x in vector { sum += Double(x); squares += Double(x) * Double(x) } }
         let n = Double(vectors.count * D)
-        let deviation = (squares / n - (sum / n) * (sum / n)).squareRoot()
+        // Rounding can leave the variance of equal values slightly below zero.
+        let deviation = max(squares / n - (sum / n) * (sum / n), 0).squareRoot()
         var table = Matrix<Float>(rows: words.count, cols: D)
         for row in 0..<words.count where !skip.contains(row) {
             if let vector = vectors[row] {
                 for j in 0..<D { table[row, j] = vector[j] }
             } else {
-                for j in 0..<D { table[row, j] = Float(generator.nextNormal() * deviation) }
+                // Clamped: vectors near Float's limits have a deviation whose draws would overflow.
+                let limit = Double(Float.greatestFiniteMagnitude)
+                for j in 0..<D { table[row, j] = Float(min(max(generator.nextNormal() * deviation, -limit), limit)) }
             }
         }
         self.table = table

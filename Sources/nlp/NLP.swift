@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import Recipes
 
 @main
 struct NLP: ParsableCommand {

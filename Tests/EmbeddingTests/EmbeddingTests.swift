@@ -1,5 +1,6 @@
 import Embedding
 import Foundation
+import NLPTestSupport
 import Seq2Seq
 import Tensor
 import XCTest
@@ -104,5 +105,35 @@ final class EmbeddingTests: XCTestCase {
             XCTAssertTrue("\($0)".contains(":2: 2 numbers where earlier lines have 3"), "\($0)")
         }
         XCTAssertThrowsError(try PretrainedVectors(contentsOf: "/nonexistent/v.txt", words: ["cat"], generator: &generator))
+    }
+}
+
+extension EmbeddingTests {
+    /// Found by FuzzPretrainedVectors: a word with no numbers after it gave a table of width 0, and
+    /// non-finite numbers were taken as they were.
+    func testVectorFilesWithoutNumbersOrWithNonFiniteNumbersAreRefusedNamingTheLine() throws {
+        let folder = try TemporaryFolder()
+        var generator = SeededGenerator(seed: 3)
+        for (text, message) in [("cat \n", ":1: expected a word and its numbers, found no numbers"),
+                                ("cat 1 nan 2\n", ":1: 'nan' is not a finite number"),
+                                ("cat 1 2\ndog 1e39 2\n", ":2: '1e39' is not a finite number"),
+                                ("cat 1 2\ndog -inf 2\n", ":2: '-inf' is not a finite number")] {
+            let path = try folder.write("v.txt", text)
+            XCTAssertThrowsError(try PretrainedVectors(contentsOf: path, words: ["cat", "dog"], generator: &generator)) {
+                XCTAssertTrue("\($0)".hasPrefix(path + message), "\($0)")
+            }
+        }
+    }
+
+    /// Words not in the file are drawn at the found vectors' scale; near Float's limits the draws
+    /// are clamped rather than overflowing to infinity.
+    func testUnfoundWordsStayFiniteBesideVectorsNearFloatsLimits() throws {
+        let folder = try TemporaryFolder()
+        let huge = (0..<16).map { $0 % 2 == 0 ? "3e38" : "-3e38" }.joined(separator: " ")
+        let path = try folder.write("v.txt", "cat \(huge)\n")
+        var generator = SeededGenerator(seed: 3)
+        let vectors = try PretrainedVectors(contentsOf: path, words: ["cat", "dog", "bird"], generator: &generator)
+        XCTAssertEqual(vectors.found, 1)
+        XCTAssertTrue(vectors.table.storage.allSatisfy(\.isFinite), "\(vectors.table.storage)")
     }
 }

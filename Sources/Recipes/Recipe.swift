@@ -19,18 +19,18 @@ import Yams
 /// command line (relative to the current folder). The command checks every option as usual, and
 /// errors about an option from the recipe name the recipe's file and line: an unknown key, a bad
 /// value, a value of the wrong shape.
-struct Recipe {
+public struct Recipe {
     /// One option of the recipe, as the command-line words it stands for.
-    struct Entry {
-        var key: String
-        var line: Int
-        var arguments: [String]
+    public struct Entry: Sendable {
+        public var key: String
+        public var line: Int
+        public var arguments: [String]
     }
 
-    let path: String
-    private(set) var entries: [Entry]
+    public let path: String
+    public private(set) var entries: [Entry]
 
-    init(path: String) throws {
+    public init(path: String) throws {
         self.path = path
         let text: String
         let bytes: [UInt8]
@@ -116,7 +116,7 @@ struct Recipe {
     /// The recipe's words, less the options `commandLine` gives (as `--key`, `--no-key`,
     /// `--key=value`, or a short name in `shortNames`), followed by `commandLine`. The options
     /// left out are removed from `entries`.
-    mutating func expand(before commandLine: [String], shortNames: [String: String] = ["-o": "output", "-q": "quiet"]) -> [String] {
+    public mutating func expand(before commandLine: [String], shortNames: [String: String] = ["-o": "output", "-q": "quiet"]) -> [String] {
         var given = Set<String>()
         for word in commandLine where word.hasPrefix("-") {
             if let long = shortNames[word] { given.insert(long); continue }
@@ -131,7 +131,7 @@ struct Recipe {
 
     /// The recipe's line for an error message about `--key`, if the recipe set it (and the
     /// command line did not).
-    func line(mentionedIn message: String) -> Int? {
+    public func line(mentionedIn message: String) -> Int? {
         entries.first { entry in
             ["--" + entry.key, "--no-" + entry.key].contains { flag in
                 var searchRange = message.startIndex..<message.endIndex
@@ -143,6 +143,22 @@ struct Recipe {
                 return false
             }
         }?.line
+    }
+
+    /// The lines of `text` as YAML counts them: "\n", "\r\n", a lone "\r", U+0085, U+2028 and
+    /// U+2029 each end one; a last line without a break is still a line.
+    static func lineCount(of text: String) -> Int {
+        var breaks = 0
+        var previous: Unicode.Scalar = " "
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": if previous != "\r" { breaks += 1 }
+            case "\r", "\u{85}", "\u{2028}", "\u{2029}": breaks += 1
+            default: break
+            }
+            previous = scalar
+        }
+        return breaks + (["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains(previous) || text.isEmpty ? 0 : 1)
     }
 
     private static func error(_ error: YamlError, path: String, text: String) -> DataError {
@@ -157,7 +173,8 @@ struct Recipe {
             let message = "'\(key)' is given twice" + (lines.count >= 2 ? " (first on line \(lines[0]))" : "")
             return DataError(path: path, line: lines.count >= 2 ? lines[1] : nil, message)
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            return DataError(path: path, line: mark.line, "not valid YAML: \(problem)")
+            // libyaml places a problem found at the end of the text on the line after the last.
+            return DataError(path: path, line: max(min(mark.line, lineCount(of: text)), 1), "not valid YAML: \(problem)")
         default:
             return DataError(path: path, "not valid YAML: \(error)")
         }

@@ -1,0 +1,32 @@
+import NLPTestSupport
+import Pipeline
+import Recipes
+import XCTest
+
+/// Reading recipes into command-line words; the command's use of them (overrides, errors naming
+/// the recipe's line) is tested through the binary in `RecipeCommandTests`.
+final class RecipeTests: XCTestCase {
+    func testEntriesGiveTheCommandLineWordsOfTheirOptions() throws {
+        let folder = try TemporaryFolder()
+        let path = try folder.write("r.yaml", "merges: 8000\ntie-embeddings: false\ncorpus:\n  - a.en,a.de@2\n  - tsv: b.tsv\n")
+        var recipe = try Recipe(path: path)
+        XCTAssertEqual(recipe.entries.map(\.key), ["merges", "tie-embeddings", "corpus"])
+        XCTAssertEqual(recipe.entries.map(\.line), [1, 2, 3])
+        XCTAssertEqual(recipe.expand(before: ["--merges", "100", "-o", "m"]),
+                       ["--no-tie-embeddings", "--corpus", "a.en,a.de@2", "--corpus", "b.tsv", "--merges", "100", "-o", "m"])
+    }
+
+    /// Found by FuzzRecipe: libyaml places a problem at the end of the text on the line after the
+    /// last, which the error named.
+    func testAProblemAtTheEndOfTheFileNamesItsLastLine() throws {
+        let folder = try TemporaryFolder()
+        for (text, lines) in [("merges: 8000\nepochs: 3\nbatch", 3), ("merges: 8000\nepochs: [3\n", 2), ("a: 1\rb: [2", 2)] {
+            let path = try folder.write("r.yaml", text)
+            XCTAssertThrowsError(try Recipe(path: path), text.debugDescription) { error in
+                guard let error = error as? DataError else { return XCTFail("\(type(of: error)): \(error)") }
+                XCTAssertTrue(error.message.hasPrefix("not valid YAML"), error.message)
+                XCTAssertEqual(error.line, lines, "\(text.debugDescription): \(error)")
+            }
+        }
+    }
+}
