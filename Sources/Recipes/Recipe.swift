@@ -46,19 +46,25 @@ public struct Recipe {
             throw Self.error(error, path: path, text: text)
         }
         guard let root else { throw DataError(path: path, "the recipe is empty") }
-        guard case .mapping(let mapping) = root else {
-            throw DataError(path: path, line: root.mark?.line, "a recipe is a mapping of option names to values (`merges: 8000`)")
-        }
-        var entries: [Entry] = []
-        for (keyNode, value) in mapping {
-            let line = keyNode.mark?.line ?? 1
-            guard case .scalar(let key) = keyNode, !key.string.isEmpty, !key.string.hasPrefix("-") else {
-                throw DataError(path: path, line: line, "a key is an option name without its dashes (`batch-size`)")
+        do {
+            guard case .mapping(let mapping) = root else {
+                throw DataError(path: path, line: root.mark?.line, "a recipe is a mapping of option names to values (`merges: 8000`)")
             }
-            if key.string == "config" { throw DataError(path: path, line: line, "a recipe cannot name another recipe") }
-            entries.append(Entry(key: key.string, line: line, arguments: try Self.arguments(key.string, value, path: path)))
+            var entries: [Entry] = []
+            for (keyNode, value) in mapping {
+                let line = keyNode.mark?.line ?? 1
+                guard case .scalar(let key) = keyNode, !key.string.isEmpty, !key.string.hasPrefix("-") else {
+                    throw DataError(path: path, line: line, "a key is an option name without its dashes (`batch-size`)")
+                }
+                if key.string == "config" { throw DataError(path: path, line: line, "a recipe cannot name another recipe") }
+                entries.append(Entry(key: key.string, line: line, arguments: try Self.arguments(key.string, value, path: path)))
+            }
+            self.entries = entries
+        } catch let error as DataError {
+            // A missing value at the end of the text is placed on the line after the last.
+            throw DataError(path: path, line: error.line.map { max(min($0, Self.lineCount(of: text)), 1) }, column: error.column,
+                            error.message)
         }
-        self.entries = entries
     }
 
     /// The command-line words of `--key value`.

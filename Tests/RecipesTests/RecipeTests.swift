@@ -16,16 +16,19 @@ final class RecipeTests: XCTestCase {
                        ["--no-tie-embeddings", "--corpus", "a.en,a.de@2", "--corpus", "b.tsv", "--merges", "100", "-o", "m"])
     }
 
-    /// Found by FuzzRecipe: libyaml places a problem at the end of the text on the line after the
-    /// last, which the error named.
+    /// Found by FuzzRecipe: libyaml places a problem at the end of the text, and the empty value of
+    /// a last key without one, on the line after the last, which the error named.
     func testAProblemAtTheEndOfTheFileNamesItsLastLine() throws {
         let folder = try TemporaryFolder()
-        for (text, lines) in [("merges: 8000\nepochs: 3\nbatch", 3), ("merges: 8000\nepochs: [3\n", 2), ("a: 1\rb: [2", 2)] {
+        for (text, line, message) in [("merges: 8000\nepochs: 3\nbatch", 3, "not valid YAML"),
+                                      ("merges: 8000\nepochs: [3\n", 2, "not valid YAML"),
+                                      ("a: 1\rb: [2", 2, "not valid YAML"),
+                                      ("# a comment\n? merges", 2, "'merges' has no value")] {
             let path = try folder.write("r.yaml", text)
             XCTAssertThrowsError(try Recipe(path: path), text.debugDescription) { error in
                 guard let error = error as? DataError else { return XCTFail("\(type(of: error)): \(error)") }
-                XCTAssertTrue(error.message.hasPrefix("not valid YAML"), error.message)
-                XCTAssertEqual(error.line, lines, "\(text.debugDescription): \(error)")
+                XCTAssertTrue(error.message.hasPrefix(message), error.message)
+                XCTAssertEqual(error.line, line, "\(text.debugDescription): \(error)")
             }
         }
     }
