@@ -10,10 +10,14 @@ import Pipeline
 /// (Exported as `LLVMFuzzerTestOneInput`, which the fuzzer runtime links against.)
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCoNLLReader(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
-    let path = "/dev/shm/fuzz-conll-\(getpid()).txt"
-    FileManager.default.createFile(atPath: path, contents: Data(bytes: bytes, count: count))
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    let lines = UnsafeBufferPointer(start: bytes, count: count).reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+    let input = FuzzInput(bytes, count)
+    let lines = input.bytes.reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+    FuzzInput.withFile(input.bytes, name: "conll.txt") { path in checkReads(path: path, lines: lines) }
+    return 0
+}
+
+/// Reads the file at `path` (of at most `lines` lines) with each tag column, checking what it gives.
+private func checkReads(path: String, lines: Int) {
     for tagColumn in [CoNLLReader.TagColumn.last, .index(1), .none] {
         do {
             var previous = 0
@@ -37,7 +41,6 @@ public func fuzzCoNLLReader(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt
             fatalError("CoNLLReader threw \(type(of: error)): \(error)")
         }
     }
-    return 0
 }
 
 /// The executable's entry: libFuzzer on `fuzzCoNLLReader`.

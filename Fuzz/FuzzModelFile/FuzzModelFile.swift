@@ -7,8 +7,8 @@ import Tokenize
 
 /// The fuzzed function for model files: any bytes, as a model file, either load as the model of
 /// the task the file names (translator, tagger or classifier), which then translates, tags or
-/// classifies a short sentence, with the files' tensors in its parameters (shapes as configured),
-/// or throw one of the errors that name the file (`ModelFileError`, `DataError`, `SafeTensorsError`,
+/// classifies a short sentence (the loader assigns the file's tensors, refusing any whose shape is
+/// not the configured one), or throw one of the errors that name the file (`ModelFileError`, `DataError`, `SafeTensorsError`,
 /// `FileError`, `TokenizeError`); never another error, a crash, a hang or an allocation beyond the
 /// fuzzer's memory limit.
 /// (Exported as `LLVMFuzzerTestOneInput`, which the fuzzer runtime links against.)

@@ -77,12 +77,12 @@ public struct PretrainedVectors {
         // Rounding can leave the variance of equal values slightly below zero.
         let deviation = max(squares / n - (sum / n) * (sum / n), 0).squareRoot()
         var table = Matrix<Float>(rows: words.count, cols: D)
+        // Draws are clamped: vectors near Float's limits have a deviation whose draws would overflow.
+        let limit = Double(Float.greatestFiniteMagnitude)
         for row in 0..<words.count where !skip.contains(row) {
             if let vector = vectors[row] {
                 for j in 0..<D { table[row, j] = vector[j] }
             } else {
-                // Clamped: vectors near Float's limits have a deviation whose draws would overflow.
-                let limit = Double(Float.greatestFiniteMagnitude)
                 for j in 0..<D { table[row, j] = Float(min(max(generator.nextNormal() * deviation, -limit), limit)) }
             }
         }

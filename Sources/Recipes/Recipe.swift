@@ -39,14 +39,14 @@ public struct Recipe {
         }
         guard let decoded = String(validating: bytes, as: UTF8.self) else { throw DataError(path: path, "the recipe is not UTF-8 text") }
         text = decoded
-        let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw Self.error(error, path: path, text: text)
-        }
-        guard let root else { throw DataError(path: path, "the recipe is empty") }
-        do {
+            let root: Node?
+            do {
+                root = try Yams.compose(yaml: text)
+            } catch let error as YamlError {
+                throw Self.error(error, path: path, text: text)
+            }
+            guard let root else { throw DataError(path: path, "the recipe is empty") }
             guard case .mapping(let mapping) = root else {
                 throw DataError(path: path, line: root.mark?.line, "a recipe is a mapping of option names to values (`merges: 8000`)")
             }
@@ -61,7 +61,8 @@ public struct Recipe {
             }
             self.entries = entries
         } catch let error as DataError {
-            // A missing value at the end of the text is placed on the line after the last.
+            // libyaml places a problem at the end of the text, and the missing value of a last
+            // key, on the line after the last.
             throw DataError(path: path, line: error.line.map { max(min($0, Self.lineCount(of: text)), 1) }, column: error.column,
                             error.message)
         }
@@ -179,8 +180,7 @@ public struct Recipe {
             let message = "'\(key)' is given twice" + (lines.count >= 2 ? " (first on line \(lines[0]))" : "")
             return DataError(path: path, line: lines.count >= 2 ? lines[1] : nil, message)
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-            // libyaml places a problem found at the end of the text on the line after the last.
-            return DataError(path: path, line: max(min(mark.line, lineCount(of: text)), 1), "not valid YAML: \(problem)")
+            return DataError(path: path, line: mark.line, "not valid YAML: \(problem)")
         default:
             return DataError(path: path, "not valid YAML: \(error)")
         }
