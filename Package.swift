@@ -25,6 +25,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // `nlp serve`: HTTP on SwiftNIO, Prometheus metrics, request logging, graceful shutdown.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Plain-C shim over ICU: the ICU headers stay inside the .c file, the public header exposes
@@ -64,10 +69,22 @@ let package = Package(
         .target(name: "Recipes", dependencies: ["FileIO", "Pipeline", .product(name: "Yams", package: "Yams")]),
         // The speed workloads of `nlp bench`, shaped as ../shared/bench/torch_anchor.py's.
         .target(name: "Benchmarks", dependencies: ["Tensor", "Embedding", "Seq2Seq"], swiftSettings: numericSettings),
+        // `nlp serve`: the three models behind HTTP/JSON, one inference thread gathering the
+        // sentences of concurrent requests into batches.
+        .target(
+            name: "Serving",
+            dependencies: [
+                "Pipeline", "Tensor",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "nlp",
             dependencies: [
-                "FileIO", "Tokenize", "Tensor", "Embedding", "Seq2Seq", "Pipeline", "Recipes", "Benchmarks",
+                "FileIO", "Tokenize", "Tensor", "Embedding", "Seq2Seq", "Pipeline", "Recipes", "Benchmarks", "Serving",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: numericSettings

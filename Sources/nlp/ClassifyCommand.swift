@@ -81,31 +81,8 @@ struct ClassifyCommand: ParsableCommand {
         }
     }
 
-    /// One JSON object; label and probability null (and no probabilities) for a blank line; with
-    /// an explanation, "explain": [{"token", "contribution"}].
+    /// One JSON object (`ClassifiedTextJSON`).
     static func jsonLine(_ result: Classification?, text: String, explanation: TokenContributions? = nil) throws -> String {
-        struct Contribution: Encodable { var token: String; var contribution: Double }
-        struct Line: Encodable {
-            var label: String?
-            var probability: Double?
-            var probabilities: [String: Double]
-            var text: String
-            var explain: [Contribution]?
-
-            func encode(to encoder: any Encoder) throws {   // nil as null, not left out
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(label, forKey: .label)
-                try container.encode(probability, forKey: .probability)
-                try container.encode(probabilities, forKey: .probabilities)
-                try container.encode(text, forKey: .text)
-                try container.encodeIfPresent(explain, forKey: .explain)
-            }
-            enum CodingKeys: String, CodingKey { case label, probability, probabilities, text, explain }
-        }
-        let rounded = { (x: Double) in (x * 1e6).rounded() / 1e6 }
-        let line = Line(label: result?.label, probability: result.map { rounded($0.probability) },
-                        probabilities: result?.probabilities.mapValues(rounded) ?? [:], text: text,
-                        explain: explanation.map { zip($0.tokens, $0.contributions).map { Contribution(token: $0, contribution: rounded($1)) } })
-        return try CanonicalJSON.string(line)
+        try CanonicalJSON.string(ClassifiedTextJSON(result, text: text, explanation: explanation))
     }
 }

@@ -18,6 +18,7 @@ struct NLP: ParsableCommand {
             AverageCommand.self,
             QuantizeCommand.self,
             TagCommand.self,
+            ServeCommand.self,
             EvalCommand.self,
             BenchCommand.self,
             BenchTokenizeCommand.self,

@@ -25,22 +25,8 @@ struct TaggedTextFormatter {
                 sentence.tokens.map { "\($0.text) \($0.tag)\n" }.joined() + "\n"
             }.joined()
         case .json:
-            let offsets = Self.codePointOffsets(text)
-            let bytes = Array(text.utf8)
-            return try sentences.map { sentence in
-                let object = SentenceJSON(
-                    file: file, line: line, text: String(decoding: bytes[sentence.range], as: UTF8.self),
-                    start: lineStart + offsets[sentence.range.lowerBound], end: lineStart + offsets[sentence.range.upperBound],
-                    entities: sentence.entities.map {
-                        .init(type: $0.type, text: $0.text, start: lineStart + offsets[$0.range.lowerBound],
-                              end: lineStart + offsets[$0.range.upperBound], confidence: ($0.confidence * 1e4).rounded() / 1e4)
-                    },
-                    tokens: sentence.tokens.map {
-                        .init(text: String(decoding: bytes[$0.range], as: UTF8.self), tag: $0.tag,
-                              start: lineStart + offsets[$0.range.lowerBound], end: lineStart + offsets[$0.range.upperBound])
-                    })
-                return try CanonicalJSON.string(object) + "\n"
-            }.joined()
+            return try TaggedSentenceJSON.sentences(sentences, in: text, offset: lineStart, file: file, line: line)
+                .map { try CanonicalJSON.string($0) + "\n" }.joined()
         }
     }
 
@@ -55,30 +41,5 @@ struct TaggedTextFormatter {
         }
         result += bytes[position...]
         return String(decoding: result, as: UTF8.self)
-    }
-
-    /// offsets[i] = code points before UTF-8 byte i (for i = 0…count).
-    static func codePointOffsets(_ text: String) -> [Int] {
-        var offsets: [Int] = []
-        offsets.reserveCapacity(text.utf8.count + 1)
-        var count = 0
-        for byte in text.utf8 {
-            if byte & 0xC0 != 0x80 { count += 1 }
-            offsets.append(byte & 0xC0 != 0x80 ? count - 1 : count)
-        }
-        offsets.append(count)
-        return offsets
-    }
-
-    struct SentenceJSON: Encodable {
-        struct Entity: Encodable { var type: String; var text: String; var start: Int; var end: Int; var confidence: Double }
-        struct Token: Encodable { var text: String; var tag: String; var start: Int; var end: Int }
-        var file: String
-        var line: Int
-        var text: String
-        var start: Int
-        var end: Int
-        var entities: [Entity]
-        var tokens: [Token]
     }
 }

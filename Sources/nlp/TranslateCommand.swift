@@ -99,17 +99,6 @@ struct TranslateCommand: ParsableCommand {
     }
 
     static func jsonLine(source: String, translations: [Translation]) throws -> String {
-        struct Line: Encodable {
-            var source: String
-            var translations: [Translation]
-        }
-        let rounded = translations.map { translation in
-            var copy = translation
-            copy.score = (copy.score * 1e4).rounded() / 1e4
-            copy.logProbability = (copy.logProbability * 1e4).rounded() / 1e4
-            copy.alignments = copy.alignments.map { $0.map { ($0 * 1e4).rounded() / 1e4 } }
-            return copy
-        }
-        return try CanonicalJSON.string(Line(source: source, translations: rounded))
+        try CanonicalJSON.string(TranslatedSentenceJSON(source: source, translations: translations))
     }
 }

@@ -1,0 +1,17 @@
+import Hummingbird
+
+/// The request context of `nlp serve`: Hummingbird's, and the count of sentences the handler
+/// decoded, which the request log reads after the handler returns.
+public struct ServerContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    let sentences = SentenceCount()
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+}
+
+/// Set by one request's handler, read by its log line after: never touched by two threads at once.
+final class SentenceCount: @unchecked Sendable {
+    var value = 0
+}
