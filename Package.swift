@@ -30,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Tests only: the HTTP client that talks to a running `nlp serve` (and its buffers and methods).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         // Plain-C shim over ICU: the ICU headers stay inside the .c file, the public header exposes
@@ -111,7 +114,15 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "RecipesTests", dependencies: ["Recipes", "Pipeline", "NLPTestSupport"]),
-        .testTarget(name: "NLPCLITests", dependencies: ["nlp"]),
+        .testTarget(
+            name: "NLPCLITests",
+            dependencies: [
+                "nlp",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
     ]
 )
 

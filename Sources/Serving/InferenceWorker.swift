@@ -17,7 +17,9 @@ import Tensor
 /// fails (the error ends the service, and with it the server), requests are refused with 503.
 /// On graceful shutdown the thread finishes every job already queued, then exits.
 public final class InferenceWorker: Service, @unchecked Sendable {
-    public enum State: Equatable, Sendable { case loading, ready, stopped }
+    /// loading → ready → stopping (graceful shutdown: answers what is queued, takes nothing new)
+    /// → stopped; a stop during loading goes to stopping, a failed load to stopped.
+    public enum State: Equatable, Sendable { case loading, ready, stopping, stopped }
 
     let files: ServedModels
     let limits: ServerLimits
@@ -28,7 +30,6 @@ public final class InferenceWorker: Service, @unchecked Sendable {
     // Guarded by `condition`:
     private var queue: [InferenceJob] = []
     private var queuedSentences = 0
-    private var stopping = false
     private var _state = State.loading
     // Touched by the worker thread only:
     private var translator: TranslationModel?
@@ -51,10 +52,9 @@ public final class InferenceWorker: Service, @unchecked Sendable {
         defer { condition.unlock() }
         switch _state {
         case .loading: throw APIError.unavailable("the models are still loading")
-        case .stopped: throw APIError.unavailable("the server is shutting down")
+        case .stopping, .stopped: throw APIError.unavailable("the server is shutting down")
         case .ready: break
         }
-        if stopping { throw APIError.unavailable("the server is shutting down") }
         if queuedSentences + job.texts.count > limits.queueSentences {
             throw APIError.unavailable("the queue is full (\(queuedSentences) of \(limits.queueSentences) sentences waiting)")
         }
@@ -86,7 +86,7 @@ public final class InferenceWorker: Service, @unchecked Sendable {
     /// Lets the thread exit once the queue is empty; refuses new jobs.
     func stop() {
         condition.withLock {
-            stopping = true
+            if _state != .stopped { _state = .stopping }
             condition.broadcast()
         }
     }
@@ -103,7 +103,7 @@ public final class InferenceWorker: Service, @unchecked Sendable {
             condition.withLock { _state = .stopped }
             return .failure(error)
         }
-        condition.withLock { _state = .ready }
+        condition.withLock { if _state == .loading { _state = .ready } }
         while let batch = nextBatch() {
             decode(batch)
         }
@@ -117,13 +117,12 @@ public final class InferenceWorker: Service, @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while queue.isEmpty {
-            if stopping { return nil }
+            if _state == .stopping { return nil }
             condition.wait()
         }
         if limits.batchWait > .zero {
-            let deadline = Date(timeIntervalSinceNow: Double(limits.batchWait.components.attoseconds) / 1e18
-                                + Double(limits.batchWait.components.seconds))
-            while queuedSentences < limits.batchSentences && !stopping && condition.wait(until: deadline) {}
+            let deadline = Date(timeIntervalSinceNow: limits.batchWait.inSeconds)
+            while queuedSentences < limits.batchSentences && _state == .ready && condition.wait(until: deadline) {}
         }
         let task = queue[0].task
         var taken = [queue.removeFirst()]

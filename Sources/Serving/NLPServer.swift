@@ -97,7 +97,8 @@ public struct NLPServer: Sendable {
         return response
     }
 
-    /// Queues `texts` for `task` and waits for the worker's answer, at most the request timeout.
+    /// Queues `texts` for `task` and waits for the worker's answer until the request timeout,
+    /// counted from the request's arrival.
     func run(_ task: InferenceTask, _ texts: [String], context: ServerContext) async throws(APIError) -> InferenceOutput {
         context.sentences.value = texts.count
         if texts.isEmpty {
@@ -109,9 +110,9 @@ public struct NLPServer: Sendable {
         }
         let job = InferenceJob(task: task, texts: texts)
         try worker.submit(job)
-        let timeout = limits.requestTimeout
+        let deadline = context.arrival + limits.requestTimeout
         let timer = _Concurrency.Task {
-            try await _Concurrency.Task.sleep(for: timeout)
+            try await _Concurrency.Task.sleep(until: deadline, clock: .continuous)
             job.finish(.failure(APIError.timedOut))
         }
         defer { timer.cancel() }

@@ -11,7 +11,6 @@ struct RequestLogMiddleware: RouterMiddleware {
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let started = ContinuousClock.now
         let response: Response
         do {
             response = try await next(request, context)
@@ -25,12 +24,10 @@ struct RequestLogMiddleware: RouterMiddleware {
             logger.error("\(request.method) \(request.uri.path): \(error)")
             response = APIError(status: .internalServerError, message: "internal error").response
         }
-        let duration = started.duration(to: .now)
-        let (seconds, attoseconds) = duration.components
-        let milliseconds = Double(seconds) * 1e3 + Double(attoseconds) / 1e15
+        let duration = context.arrival.duration(to: .now)
         // Unknown paths share one label, so that scanning clients cannot grow the metrics.
         metrics.recordRequest(endpoint: context.endpointPath ?? "unrouted", status: response.status.code, duration: duration)
-        logger.info("\(request.method) \(request.uri.path) \(response.status.code) \(context.sentences.value) sentences \(String(format: "%.1f", milliseconds)) ms")
+        logger.info("\(request.method) \(request.uri.path) \(response.status.code) \(context.sentences.value) sentences \(String(format: "%.1f", duration.inSeconds * 1000)) ms")
         return response
     }
 }

@@ -6,7 +6,8 @@ public struct ServerLimits: Sendable, Equatable {
     /// How long the worker waits for more sentences once one request is queued, when fewer than
     /// `batchSentences` are. Zero: it takes whatever queued while it was busy (no wait when idle).
     public var batchWait: Duration = .zero
-    /// Sentences queued at most; a request that would go over is refused (503, Retry-After).
+    /// Sentences queued at most (at least `batchSentences` and `textsPerRequest`); a request that
+    /// would go over is refused (503, Retry-After).
     public var queueSentences = 1024
     /// Bytes of a request body at most (413).
     public var bodyBytes = 1 << 20
@@ -25,9 +26,12 @@ public struct ServerLimits: Sendable, Equatable {
     public var problem: String? {
         if batchSentences < 1 { return "--max-batch must be at least 1" }
         if batchWait < .zero || batchWait > .seconds(10) { return "--batch-wait must be between 0 and 10000 ms" }
-        if queueSentences < batchSentences { return "--queue-limit must be at least --max-batch (\(batchSentences))" }
-        if bodyBytes < 64 { return "--max-body-bytes must be at least 64" }
         if textsPerRequest < 1 { return "--max-texts must be at least 1" }
+        // A request the queue could never hold would be refused with 503 however often it retried.
+        if queueSentences < max(batchSentences, textsPerRequest) {
+            return "--queue-limit must be at least --max-batch (\(batchSentences)) and --max-texts (\(textsPerRequest))"
+        }
+        if bodyBytes < 64 { return "--max-body-bytes must be at least 64" }
         if textCharacters < 1 { return "--max-text-characters must be at least 1" }
         if requestTimeout <= .zero { return "--timeout must be more than 0" }
         return nil

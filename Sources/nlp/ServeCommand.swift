@@ -74,7 +74,7 @@ struct ServeCommand: ParsableCommand {
         limits.bodyBytes = maxBodyBytes
         limits.textsPerRequest = maxTexts
         limits.textCharacters = maxTextCharacters
-        limits.requestTimeout = .milliseconds(Int64((timeout * 1000).rounded()))
+        limits.requestTimeout = .seconds(timeout)
         return limits
     }
 
@@ -95,9 +95,9 @@ struct ServeCommand: ParsableCommand {
         for path in [models.translator, models.tagger, models.classifier] where !FileManager.default.isReadableFile(atPath: path) {
             throw ValidationError("\(path): no such readable model file")
         }
+        // The worker thread configures the numeric runtime (OpenMP's thread count is per thread).
         models.threads = runtime.threads
         models.precision = precision.precision
-        runtime.configure(precision: precision)
         let level = Logger.Level(rawValue: logLevel) ?? .info
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

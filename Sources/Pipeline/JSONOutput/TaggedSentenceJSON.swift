@@ -20,16 +20,18 @@ public struct TaggedSentenceJSON: Encodable, Sendable {
         let bytes = Array(text.utf8)
         let span = { (range: Range<Int>) in (offset + offsets[range.lowerBound], offset + offsets[range.upperBound]) }
         return sentences.map { sentence in
-            TaggedSentenceJSON(
+            let (start, end) = span(sentence.range)
+            return TaggedSentenceJSON(
                 file: file, line: line, text: String(decoding: bytes[sentence.range], as: UTF8.self),
-                start: span(sentence.range).0, end: span(sentence.range).1,
-                entities: sentence.entities.map {
-                    Entity(type: $0.type, text: $0.text, start: span($0.range).0, end: span($0.range).1,
-                           confidence: ($0.confidence * 1e4).rounded() / 1e4)
+                start: start, end: end,
+                entities: sentence.entities.map { entity in
+                    let (start, end) = span(entity.range)
+                    return Entity(type: entity.type, text: entity.text, start: start, end: end,
+                                  confidence: (entity.confidence * 1e4).rounded() / 1e4)
                 },
-                tokens: sentence.tokens.map {
-                    Token(text: String(decoding: bytes[$0.range], as: UTF8.self), tag: $0.tag,
-                          start: span($0.range).0, end: span($0.range).1)
+                tokens: sentence.tokens.map { token in
+                    let (start, end) = span(token.range)
+                    return Token(text: String(decoding: bytes[token.range], as: UTF8.self), tag: token.tag, start: start, end: end)
                 })
         }
     }
