@@ -45,7 +45,7 @@ struct ServeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Milliseconds to wait for more sentences when a batch is not full (0: take what queued while busy).", valueName: "ms"))
     var batchWait = 0
 
-    @Option(help: "Sentences queued at most; beyond, requests get 503 with Retry-After.")
+    @Option(help: "Sentences queued at most (at least --max-batch and --max-texts); beyond, requests get 503 with Retry-After.")
     var queueLimit = 1024
 
     @Option(help: "Request body bytes at most (413 beyond).")
