@@ -308,6 +308,14 @@ final class ServeCommandTests: XCTestCase {
             XCTAssertTrue(result.stderr.contains(named), "\(arguments): \(result.stderr)")
             XCTAssertEqual(result.output, "", "\(arguments): nothing listened")
         }
+        // A damaged model is found when the worker loads it, after the server listens: the server
+        // stops with the loader's message and a non-zero exit.
+        let directory = try TemporaryDirectory()
+        let damaged = try directory.write("damaged.safetensors", bytes: Array(repeating: 0xFF, count: 1000))
+        let result = try NLPRunner.run(["serve", "--port", "0", "--tagger-model", damaged])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertTrue(result.stderr.contains("\(damaged): is not a valid model file"), result.stderr)
+
         let server = try await server()
         let taken = try NLPRunner.run(["serve", "--port", String(server.port)])
         XCTAssertNotEqual(taken.status, 0)
