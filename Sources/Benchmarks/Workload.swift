@@ -32,8 +32,7 @@ public struct Workload {
         for _ in 0..<warmup { run() }
         let clock = ContinuousClock()
         let elapsed = clock.measure { for _ in 0..<iterations { run() } }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return seconds / Double(iterations)
+        return elapsed.inSeconds / Double(iterations)
     }
 
     /// The reported figure for `seconds` per iteration: tokens per second, or milliseconds.

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Tensor
 
 /// Around every request, routed or not: turns what a handler threw into a JSON error response
 /// (`APIError`'s shape; a 404 for an unknown route), counts the request in the metrics, and logs

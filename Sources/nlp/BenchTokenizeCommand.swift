@@ -1,5 +1,6 @@
 import FileIO
 import ArgumentParser
+import Tensor
 import Tokenize
 
 /// `nlp bench-tokenize`: end-to-end tokenizer throughput against the raw ICU ceiling.
@@ -55,12 +56,12 @@ struct BenchTokenizeCommand: ParsableCommand {
         var boundaries = 0
         repeat {
             var counted = 0
-            tokenizeTimes.append(try Self.seconds(clock.measure { counted = try tokenizeFile(with: tokenizer) }))
+            tokenizeTimes.append(try clock.measure { counted = try tokenizeFile(with: tokenizer) }.inSeconds)
             tokens = counted
-            icuOnlyTimes.append(try Self.seconds(clock.measure { counted = try tokenizeFile(with: icuOnly) }))
+            icuOnlyTimes.append(try clock.measure { counted = try tokenizeFile(with: icuOnly) }.inSeconds)
             precondition(counted == tokens, "the ASCII fast path and ICU disagree on the token count")
-            rawTimes.append(Self.seconds(clock.measure { boundaries = counter.countBoundaries() }))
-        } while Self.seconds(clock.now - start) < seconds
+            rawTimes.append(clock.measure { boundaries = counter.countBoundaries() }.inSeconds)
+        } while (clock.now - start).inSeconds < seconds
 
         let megabytes = Double(text.count) / 1e6
         let tokenizeSpeed = megabytes / tokenizeTimes.min()!
@@ -86,10 +87,6 @@ struct BenchTokenizeCommand: ParsableCommand {
         }
         try writer.flush()
         return lineTokenizer.tokenCount
-    }
-
-    private static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     private static func median(_ values: [Double]) -> Double {

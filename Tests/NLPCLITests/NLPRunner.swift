@@ -13,15 +13,17 @@ enum NLPRunner {
         var output: String { String(decoding: stdout, as: UTF8.self) }
     }
 
-    static func executable(file: StaticString = #filePath) throws -> URL {
+    /// The package's root folder (this file is Tests/NLPCLITests/NLPRunner.swift).
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    static func executable() throws -> URL {
         final class Anchor {}
         var candidates: [URL] = [
             Bundle(for: Anchor.self).bundleURL.deletingLastPathComponent(),
             Bundle.main.bundleURL,
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
         ].map { $0.appendingPathComponent("nlp") }
-        let packageRoot = URL(fileURLWithPath: "\(file)").deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
         candidates += ["release", "debug"].map { packageRoot.appendingPathComponent(".build/\($0)/nlp") }
         for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate.path) {
             return candidate

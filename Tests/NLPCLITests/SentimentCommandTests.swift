@@ -3,8 +3,7 @@ import XCTest
 
 /// `nlp train sentiment`, `nlp classify` and `nlp eval sentiment` run as a user would.
 final class SentimentCommandTests: XCTestCase {
-    static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("corpora/sentiment.sample.txt").path
+    static let sample = NLPRunner.packageRoot.appendingPathComponent("corpora/sentiment.sample.txt").path
 
     static let smallNetwork = ["--embedding-dim", "16", "--hidden", "16", "--batch-size", "8", "--lr", "0.01",
                                "--label-names", "0=negative,1=positive", "--quiet"]

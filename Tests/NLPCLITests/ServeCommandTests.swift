@@ -23,11 +23,11 @@ final class ServeCommandTests: XCTestCase {
         return server
     }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    /// A sentence slow to translate at a wide beam: the tests that need the worker busy send it.
+    static let longSentence = "The old man who lived in the small house at the end of the long street walked slowly to the market every morning to buy fresh bread and vegetables for his family."
 
     func corpusLines(_ name: String) throws -> [String] {
-        try String(contentsOf: Self.packageRoot.appendingPathComponent("corpora/\(name)"), encoding: .utf8)
+        try String(contentsOf: NLPRunner.packageRoot.appendingPathComponent("corpora/\(name)"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
     }
 
@@ -219,7 +219,7 @@ final class ServeCommandTests: XCTestCase {
     func testFullQueueRefusesWithRetryAfter() async throws {
         let server = try await ServerProcess(["--max-batch", "1", "--queue-limit", "2", "--max-texts", "2"])
         defer { _ = server.stop() }
-        let long = "The old man who lived in the small house at the end of the long street walked slowly to the market every morning to buy fresh bread and vegetables for his family."
+        let long = Self.longSentence
         let replies = try await withThrowingTaskGroup(of: ServerProcess.Reply.self) { group in
             for _ in 0..<12 {
                 group.addTask { try await server.post("/v1/translate", json: ["texts": [long, long], "beam": 32, "max_length_ratio": 3]) }
@@ -243,8 +243,7 @@ final class ServeCommandTests: XCTestCase {
     func testSlowRequestTimesOut() async throws {
         let server = try await ServerProcess(["--timeout", "0.05"])
         defer { _ = server.stop() }
-        let long = Array(repeating: "The old man who lived in the small house at the end of the long street walked slowly to the market.",
-                         count: 32)
+        let long = Array(repeating: Self.longSentence, count: 32)
         let reply = try await server.post("/v1/translate", json: ["texts": long, "beam": 32, "max_length_ratio": 3])
         XCTAssertEqual(reply.status, 504, reply.text)
         XCTAssertTrue(reply.errorMessage.contains("timeout"), reply.text)
@@ -265,7 +264,7 @@ final class ServeCommandTests: XCTestCase {
     /// SIGTERM with requests queued: every one is answered, then the server exits 0.
     func testGracefulShutdownAnswersQueuedRequests() async throws {
         let server = try await ServerProcess(["--max-batch", "1"])
-        let texts = Array(repeating: "The old man who lived in the small house at the end of the long street walked slowly to the market.", count: 4)
+        let texts = Array(repeating: Self.longSentence, count: 4)
         let expected = try cliObjects(["translate", "--json"], texts)
         let requests = Task {
             try await withThrowingTaskGroup(of: ServerProcess.Reply.self) { group in

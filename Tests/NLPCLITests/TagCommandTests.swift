@@ -3,8 +3,7 @@ import XCTest
 
 /// `nlp train tagger`, `nlp tag` and `nlp eval tagger` run as a user would.
 final class TagCommandTests: XCTestCase {
-    static let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("corpora/sample.conll").path
+    static let sample = NLPRunner.packageRoot.appendingPathComponent("corpora/sample.conll").path
 
     /// One small tagger for all tests of this class (training it takes a few seconds).
     static let model: String = {

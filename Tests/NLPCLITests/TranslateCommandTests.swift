@@ -3,8 +3,7 @@ import XCTest
 
 /// `nlp train translate`, `nlp translate` and `nlp eval translate` run as a user would.
 final class TranslateCommandTests: XCTestCase {
-    static let corpora = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("corpora")
+    static let corpora = NLPRunner.packageRoot.appendingPathComponent("corpora")
     static let english = corpora.appendingPathComponent("sample.en").path
     static let german = corpora.appendingPathComponent("sample.de").path
 
