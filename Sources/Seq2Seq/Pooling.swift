@@ -8,14 +8,19 @@ import Tensor
 ///            ←h_b = its reverse state after reading back to step 0 (PyTorch's h_n[-2], h_n[-1])
 ///     max:   p_bj = max_{t < len_b} y_tbj                ∂y_tbj = ∂p_bj if t = argmax_t y_tbj, else 0
 ///     mean:  p_b  = (1 / len_b) Σ_{t < len_b} y_tb       ∂y_tb  = ∂p_b / len_b for t < len_b
+///     max-mean: p_b = [max_b | mean_b]  (B, 2W)          ∂y = ∂y of max from ∂p[:, :W] + of mean from ∂p[:, W:]
 ///
-/// `last` reads the final states (only their h part) and its gradient flows back through them; `max`
-/// and `mean` read the per-step outputs y (T·B, W). In every case p is (B, W), W the encoder's output
-/// width. Ties in `max` send the gradient to the earliest step.
+/// `last` reads the final states (only their h part) and its gradient flows back through them; the
+/// others read the per-step outputs y (T·B, W). p is (B, `width(encoderOutput: W)`), W the encoder's
+/// output width. Ties in `max` send the gradient to the earliest step.
 public enum Pooling: String, Codable, CaseIterable, Sendable {
     case last
     case max
     case mean
+    case maxMean = "max-mean"
+
+    /// The width of p for an encoder output of width W: 2W for `maxMean`, else W.
+    public func width(encoderOutput W: Int) -> Int { self == .maxMean ? 2 * W : W }
 }
 
 extension Pooling {
@@ -56,6 +61,14 @@ extension Pooling {
                 for j in 0..<W { pooled[b, j] *= scale }
             }
             return (pooled, [])
+        case .maxMean:
+            let maximum = Pooling.max.forward(outputs: outputs, finalStates: finalStates, lengths: lengths, encoder: encoder)
+            let mean = Pooling.mean.forward(outputs: outputs, finalStates: finalStates, lengths: lengths, encoder: encoder)
+            var both = Matrix<Scalar>(rows: B, cols: 2 * W)
+            for b in 0..<B {
+                for j in 0..<W { both[b, j] = maximum.pooled[b, j]; both[b, W + j] = mean.pooled[b, j] }
+            }
+            return (both, maximum.argmax)
         }
     }
 
@@ -65,7 +78,7 @@ extension Pooling {
         pooledGradient: Matrix<Scalar>, argmax: [Int], lengths: [Int], steps T: Int,
         encoder: EncoderConfiguration
     ) -> (outputGradient: Matrix<Scalar>, finalStateGradients: [Matrix<Scalar>]?) {
-        let B = lengths.count, W = pooledGradient.cols
+        let B = lengths.count, W = self == .maxMean ? pooledGradient.cols / 2 : pooledGradient.cols
         precondition(pooledGradient.rows == B, "pooled gradient has \(pooledGradient.rows) rows for \(B)")
         var outputGradient = Matrix<Scalar>(rows: T * B, cols: W)
         switch self {
@@ -92,6 +105,16 @@ extension Pooling {
                 }
             }
             return (outputGradient, nil)
+        case .maxMean:
+            var maximumGradient = Matrix<Scalar>(rows: B, cols: W), meanGradient = Matrix<Scalar>(rows: B, cols: W)
+            for b in 0..<B {
+                for j in 0..<W { maximumGradient[b, j] = pooledGradient[b, j]; meanGradient[b, j] = pooledGradient[b, W + j] }
+            }
+            var gradient = Pooling.max.backward(pooledGradient: maximumGradient, argmax: argmax, lengths: lengths, steps: T,
+                                                encoder: encoder).outputGradient
+            gradient.add(Pooling.mean.backward(pooledGradient: meanGradient, argmax: [], lengths: lengths, steps: T,
+                                               encoder: encoder).outputGradient)
+            return (gradient, nil)
         }
     }
 }

@@ -6,7 +6,8 @@ import Tensor
 ///     x_t = dropout(E[id'_t]) + r_t (T·B, D)   id' = `WordDropout`(id) in training; r a given
 ///                                              perturbation (adversarial training), else 0
 ///     y   = encoder(x)              (T·B, W), final states stateCount × (B, S·H)
-///     p   = pool(y)                 (B, W)        (`Pooling`: last, max or mean over real steps)
+///     p   = pool(y)                 (B, P)        (`Pooling`: last, max, mean or both over real steps;
+///                                                 P = W, or 2W for max-mean)
 ///     z   = dropout(p) Wᵀ + b       (B, C)
 ///
 /// W = `encoder.outputSize`. E is a learned table (`embedding.weight`, N(0, 1) or pretrained,
@@ -50,7 +51,7 @@ public final class SequenceClassifier<Scalar: TensorScalar>: ParameterOwner {
                                   name: "embedding.weight", generator: &generator)
         }
         encoder = RecurrentEncoder(configuration: configuration.encoder, prefix: "encoder.", generator: &generator)
-        output = Linear(inputSize: encoder.outputSize, outputSize: configuration.classes, prefix: "output.",
+        output = Linear(inputSize: configuration.pooling.width(encoderOutput: encoder.outputSize), outputSize: configuration.classes, prefix: "output.",
                         generator: &generator)
         dropout = Dropout(rate: configuration.dropout)
         wordDropout = WordDropout(rate: configuration.wordDropout)

@@ -25,7 +25,7 @@ struct TrainSentimentCommand: TrainTaskCommand {
             or a malformed tree, stops training with its file, line (and column).
 
             The network: embedding (learned, one-hot, or pretrained vectors with --vectors), a \
-            (bi)directional recurrent encoder, pooling over time (max, mean or the last state), \
+            (bi)directional recurrent encoder, pooling over time (max, mean, both, or the last state), \
             dropout and a linear layer with softmax.
 
             Example (the default English model):
@@ -62,7 +62,7 @@ struct TrainSentimentCommand: TrainTaskCommand {
     @Option(help: "How the two directions combine: concat or sum.")
     var merge = DirectionMerge.concat
 
-    @Option(help: "Pooling over time: max, mean or last.")
+    @Option(help: "Pooling over time: max, mean, max-mean (both, side by side) or last.")
     var pooling = Pooling.max
 
     @Option(help: "Dropout on the embeddings and before the output layer.")

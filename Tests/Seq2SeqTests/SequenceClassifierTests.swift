@@ -209,13 +209,16 @@ final class SequenceClassifierTests: XCTestCase {
                 let (ids, _) = batch(lengths: lengths, generator: &generator)
                 let (y, finals, _) = model.encoder.forward(model.embedding.forward(ids), lengths: lengths, training: false)
                 let W = y.cols
-                var p = Matrix<Double>(rows: B, cols: W)
+                var p = Matrix<Double>(rows: B, cols: pooling.width(encoderOutput: W))
                 for b in 0..<B {
                     let steps = (0..<lengths[b]).map { t in (0..<W).map { y[t * B + b, $0] } }
                     for j in 0..<W {
                         switch pooling {
                         case .max: p[b, j] = steps.map { $0[j] }.max()!
                         case .mean: p[b, j] = steps.map { $0[j] }.reduce(0, +) / Double(lengths[b])
+                        case .maxMean:
+                            p[b, j] = steps.map { $0[j] }.max()!
+                            p[b, W + j] = steps.map { $0[j] }.reduce(0, +) / Double(lengths[b])
                         case .last:
                             if layout.bidirectional && layout.merge == .sum {   // h_n[-2] + h_n[-1]
                                 p[b, j] = finals[finals.count - 2][b, j] + finals[finals.count - 1][b, j]
