@@ -36,6 +36,12 @@ struct TrainSentimentCommand: TrainTaskCommand {
 
     @OptionGroup var files: TrainingFileArguments
 
+    @Option(help: ArgumentHelp(
+        "Start from this trained classifier: its tokenizer, vocabulary, labels and weights (e.g. fine-tune a "
+            + "phrase-trained model on sentences with --no-phrases and a lower --lr). The options that shape the "
+            + "network must describe it; --vectors and the vocabulary options are not used.", valueName: "model"))
+    var initFrom: String?
+
     @Option(help: "Line format: label-first ('LABEL text'), tsv ('text<TAB>label') or sst-trees; detected when omitted.")
     var format: LabeledTextFormat?
 
@@ -142,6 +148,7 @@ struct TrainSentimentCommand: TrainTaskCommand {
         settings.wordDropout = wordDropout
         settings.adversarialEpsilon = adversarial
         settings.labelNames = try parsedLabelNames()
+        settings.initialModelPath = initFrom
         training.configure(&settings.run)
         settings.run.saveDType = files.dtype
         return settings

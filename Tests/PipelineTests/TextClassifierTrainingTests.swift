@@ -97,6 +97,55 @@ final class TextClassifierTrainingTests: XCTestCase {
         XCTAssertEqual(try folder.bytes("straight.safetensors"), try folder.bytes("interrupted.safetensors"))
     }
 
+    /// --init-from takes the model's vocabulary, labels and weights: a run on another file (new
+    /// words) with a learning rate too small to move a weight ends with the model it started from.
+    func testFineTuningStartsFromTheInitialModel() throws {
+        let folder = try TemporaryFolder()
+        let base = folder.path("base.safetensors")
+        try Self.settings(output: base).train(progress: TrainingProgress(style: .quiet))
+        var tuning = Self.settings(output: folder.path("tuned.safetensors"), epochs: 1)
+        tuning.trainPath = try folder.write("sentences.txt", "1 an utterly unseen delight .\n0 a wholly unseen mess .\n")
+        tuning.initialModelPath = base
+        tuning.run.options.learningRate = 1e-30
+        try tuning.train(progress: TrainingProgress(style: .quiet))
+
+        let initial = try TextClassifier(contentsOf: base), tuned = try TextClassifier(contentsOf: folder.path("tuned.safetensors"))
+        XCTAssertEqual(tuned.configuration.encode, initial.configuration.encode, "the vocabulary is the model's, not rebuilt")
+        XCTAssertFalse(tuned.configuration.encode.vocabulary.contains("unseen"))
+        XCTAssertEqual(tuned.labels, initial.labels)
+        for (a, b) in zip(initial.network.parameters, tuned.network.parameters) {
+            XCTAssertEqual(a.name, b.name)
+            let largest = zip(a.value.storage, b.value.storage).map { abs($0 - $1) }.max() ?? 0
+            XCTAssertLessThan(largest, 1e-6, a.name)
+        }
+        XCTAssertEqual(tuned.provenance?.data.first { $0.role == "init" }?.path, base)
+    }
+
+    /// Options that shape another network than the initial model's are named with both values, and
+    /// a training label the model lacks names the file and line; no model is written.
+    func testFineTuningRefusesAnotherShapeOrAnUnknownLabel() throws {
+        let folder = try TemporaryFolder()
+        let base = folder.path("base.safetensors")
+        try Self.settings(output: base, epochs: 1).train(progress: TrainingProgress(style: .quiet))
+        var wider = Self.settings(output: folder.path("m.safetensors"), epochs: 1)
+        wider.initialModelPath = base
+        wider.encoder.hiddenSize = 32
+        wider.pooling = .mean
+        XCTAssertThrowsError(try wider.train(progress: TrainingProgress(style: .quiet))) {
+            XCTAssertTrue("\($0)".hasPrefix(base), "\($0)")
+            XCTAssertTrue("\($0)".contains("--hidden 32 (the model: 16)"), "\($0)")
+            XCTAssertTrue("\($0)".contains("--pooling mean (the model: max)"), "\($0)")
+        }
+        var unknown = Self.settings(output: folder.path("m.safetensors"), epochs: 1)
+        unknown.initialModelPath = base
+        let train = try folder.write("three.txt", "1 good .\n0 bad .\n2 so-so .\n")
+        unknown.trainPath = train
+        XCTAssertThrowsError(try unknown.train(progress: TrainingProgress(style: .quiet))) {
+            XCTAssertTrue("\($0)".hasPrefix("\(train):3: label '2' does not occur in the model"), "\($0)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("m.safetensors")))
+    }
+
     /// A model file named by one character in the current folder (which once trapped in
     /// Foundation's path splitting) is written like any other.
     func testAOneCharacterOutputNameIsWritable() throws {

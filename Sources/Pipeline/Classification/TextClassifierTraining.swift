@@ -47,6 +47,10 @@ public struct TextClassifierTraining: TaskTraining {
     public var adversarialEpsilon = 0.0
     /// Names shown for labels, e.g. ["0": "negative", "1": "positive"].
     public var labelNames: [String: String] = [:]
+    /// A trained classifier to start from (fine-tuning, e.g. on sentences after phrases): its
+    /// tokenizer, vocabulary, labels and weights are taken; the settings that shape the network
+    /// must describe it, and those of the embedding's source (vectors, vocabulary) are not used.
+    public var initialModelPath: String?
     /// The output, the loop's options, saving and checkpoints.
     public var run: TrainingRun
 
@@ -103,27 +107,70 @@ public struct TextClassifierTraining: TaskTraining {
                                                               seed: run.options.seed, path: trainPath, progress: progress, what: "lines")
         }
 
-        // Labels: as in the training data, in numeric order when all are integers.
-        let distinct = Set(trainTexts.map(\.label))
-        let labels = distinct.allSatisfy({ Int($0) != nil })
-            ? distinct.sorted { Int($0)! < Int($1)! } : distinct.sorted()
-        guard labels.count >= 2 else {
-            throw DataError(path: trainPath, "the training data has only one label ('\(labels.first ?? "")'); a classifier needs two or more")
+        let initial = try initialModelPath.map { path in
+            files.append(.init(role: "init", path: path, sha256: try SHA256.hexDigest(ofFile: path)))
+            return try TextClassifier(contentsOf: path)
         }
-        for name in labelNames.keys where !distinct.contains(name) {
+        let labels = try initial?.configuration.label.labels ?? Self.labels(of: trainTexts, path: trainPath)
+        let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
+        for (examples, path) in [(trainTexts, trainPath), (devTexts, devPath ?? trainPath)] {
+            for example in examples where labelIndex[example.label] == nil {
+                throw DataError(path: path, line: example.line, "label '\(example.label)' does not occur in "
+                                + (initial == nil ? "the training data \(labels)" : "the model \(initialModelPath!)'s labels \(labels)"))
+            }
+        }
+        let (model, trainTokens) = try initial.map { try continuing($0, labels: labels, trainTexts: trainTexts, progress: progress) }
+            ?? building(labels: labels, trainTexts: trainTexts, files: &files, progress: progress)
+        let tokenize = model.configuration.tokenize, encode = model.configuration.encode, network = model.network
+        func examples(_ texts: [LabeledText], tokens: [[String]]? = nil) -> [TextClassifier.Example] {
+            texts.enumerated().map { i, text in
+                let ids = encode(tokens?[i] ?? tokenize(text.text))
+                return .init(ids: ids.isEmpty ? [Vocabulary.unknownID] : ids, label: labelIndex[text.label]!)
+            }
+        }
+        let trainExamples = examples(trainTexts, tokens: trainTokens), devExamples = examples(devTexts)
+        let parameterCount = network.parameters.filter { !$0.isFrozen }.reduce(0) { $0 + $1.value.count }
+        progress.line("\(trainExamples.count) training and \(devExamples.count) dev examples, \(labels.count) labels, "
+                      + "vocabulary \(encode.vocabulary.count), \(parameterCount) trainable parameters")
+
+        return try run.train(model, train: trainExamples, dev: devExamples, data: files, settings: self,
+                             resume: resume, progress: progress, stopAfterBatches: stopAfterBatches)
+    }
+}
+
+extension TextClassifierTraining {
+    /// The labels of the training data: in numeric order when all are integers; at least two, and
+    /// `labelNames` may only rename labels that occur.
+    static func labels(of texts: [LabeledText], path: String) throws -> [String] {
+        let distinct = Set(texts.map(\.label))
+        let labels = distinct.allSatisfy({ Int($0) != nil }) ? distinct.sorted { Int($0)! < Int($1)! } : distinct.sorted()
+        guard labels.count >= 2 else {
+            throw DataError(path: path, "the training data has only one label ('\(labels.first ?? "")'); a classifier needs two or more")
+        }
+        return labels
+    }
+
+    /// The network these settings describe, for `vocabularySize` entries of `dimension`-wide vectors.
+    func networkConfiguration(vocabularySize: Int, dimension: Int, classes: Int) -> SequenceClassifierConfiguration {
+        var encoderConfiguration = encoder
+        encoderConfiguration.inputSize = dimension
+        return SequenceClassifierConfiguration(
+            vocabularySize: vocabularySize, embeddingDimension: dimension, oneHot: embedding == .oneHot,
+            encoder: encoderConfiguration, pooling: pooling, classes: classes, dropout: dropout, wordDropout: wordDropout,
+            adversarialEpsilon: adversarialEpsilon)
+    }
+
+    /// A new model: vocabulary from the training tokens (widened by the vectors' leading words),
+    /// embedding learned, one-hot or from pretrained vectors, and the network these settings describe.
+    private func building(labels: [String], trainTexts: [LabeledText], files: inout [Provenance.DataFile],
+                          progress: TrainingProgress) throws -> (TextClassifier, [[String]]) {
+        for name in labelNames.keys where !labels.contains(name) {
             throw DataError(path: trainPath, "--label-names names '\(name)', which is not a label of the training data \(labels)")
         }
         let shown = labels.map { labelNames[$0] ?? $0 }
         guard Set(shown).count == shown.count else {
             throw DataError(path: trainPath, "--label-names gives two labels the same name: \(shown)")
         }
-        let labelIndex = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, $0) })
-        for example in devTexts where labelIndex[example.label] == nil {
-            throw DataError(path: devPath ?? trainPath, line: example.line,
-                            "label '\(example.label)' does not occur in the training data \(labels)")
-        }
-
-        // Vocabulary from the training tokens.
         let trainTokens = trainTexts.map { tokenize($0.text) }
         var builder = VocabularyBuilder()
         for tokens in trainTokens { builder.add(contentsOf: tokens) }
@@ -131,7 +178,6 @@ public struct TextClassifierTraining: TaskTraining {
         if case .pretrained(let path) = embedding {
             vocabulary = try TrainingData.widen(vocabulary, withLeadingWordsOf: path, count: vectorsVocabulary)
         }
-        let encode = EncodeStage(vocabulary: vocabulary)
 
         var generator = SeededGenerator(seed: run.options.seed)
         var pretrained: Matrix<Float>?
@@ -153,31 +199,46 @@ public struct TextClassifierTraining: TaskTraining {
             pretrained = vectors.table
             dimension = vectors.table.cols
         }
-        var encoderConfiguration = encoder
-        encoderConfiguration.inputSize = dimension
-        let networkConfiguration = SequenceClassifierConfiguration(
-            vocabularySize: vocabulary.count, embeddingDimension: dimension, oneHot: embedding == .oneHot,
-            encoder: encoderConfiguration, pooling: pooling, classes: labels.count, dropout: dropout, wordDropout: wordDropout,
-            adversarialEpsilon: adversarialEpsilon)
-        if let problem = networkConfiguration.problem { throw DataError(path: run.outputPath, "cannot build the network: \(problem)") }
-        let network = SequenceClassifier<Float>(configuration: networkConfiguration, pretrainedTable: pretrained,
+        let configuration = networkConfiguration(vocabularySize: vocabulary.count, dimension: dimension, classes: labels.count)
+        if let problem = configuration.problem { throw DataError(path: run.outputPath, "cannot build the network: \(problem)") }
+        let network = SequenceClassifier<Float>(configuration: configuration, pretrainedTable: pretrained,
                                                 freezeEmbedding: freezeEmbedding, generator: &generator)
-        let configuration = TextClassifierConfiguration(tokenize: tokenize, encode: encode, network: networkConfiguration,
-                                                   label: LabelStage(labels: labels, displayNames: labelNames))
-        let model = TextClassifier(configuration: configuration, network: network)
-        func examples(_ texts: [LabeledText], tokens: [[String]]? = nil) -> [TextClassifier.Example] {
-            texts.enumerated().map { i, text in
-                let ids = encode(tokens?[i] ?? tokenize(text.text))
-                return .init(ids: ids.isEmpty ? [Vocabulary.unknownID] : ids, label: labelIndex[text.label]!)
-            }
-        }
-        let trainExamples = examples(trainTexts, tokens: trainTokens), devExamples = examples(devTexts)
-        let parameterCount = network.parameters.filter { !$0.isFrozen }.reduce(0) { $0 + $1.value.count }
-        progress.line("\(trainExamples.count) training and \(devExamples.count) dev examples, \(labels.count) labels, "
-                      + "vocabulary \(vocabulary.count), \(parameterCount) trainable parameters")
+        return (TextClassifier(configuration: .init(tokenize: tokenize, encode: EncodeStage(vocabulary: vocabulary), network: configuration,
+                                                    label: LabelStage(labels: labels, displayNames: labelNames)),
+                               network: network), trainTokens)
+    }
 
-        return try run.train(model, train: trainExamples, dev: devExamples, data: files, settings: self,
-                             resume: resume, progress: progress, stopAfterBatches: stopAfterBatches)
+    /// A model that starts where `initial` ends: its tokenizer, vocabulary, labels and weights, with
+    /// this run's dropouts and ε. The shape these settings describe must be the initial model's.
+    private func continuing(_ initial: TextClassifier, labels: [String], trainTexts: [LabeledText],
+                            progress: TrainingProgress) throws -> (TextClassifier, [[String]]) {
+        let path = initialModelPath!
+        let had = initial.network.configuration
+        let configuration = networkConfiguration(vocabularySize: had.vocabularySize, dimension: had.embeddingDimension,
+                                                 classes: had.classes)
+        let e = configuration.encoder, h = had.encoder
+        let differences = [("--cell", e.cell.rawValue, h.cell.rawValue), ("--layers", "\(e.layers)", "\(h.layers)"),
+                           ("--hidden", "\(e.hiddenSize)", "\(h.hiddenSize)"),
+                           ("--bidirectional", "\(e.bidirectional)", "\(h.bidirectional)"),
+                           ("--merge", e.merge.rawValue, h.merge.rawValue), ("--pooling", configuration.pooling.rawValue, had.pooling.rawValue),
+                           ("--embedding one-hot", "\(configuration.oneHot)", "\(had.oneHot)")]
+            .filter { $0.1 != $0.2 }.map { "\($0.0) \($0.1) (the model: \($0.2))" }
+        guard differences.isEmpty else {
+            throw DataError(path: path, "the options describe another network than this model's: " + differences.joined(separator: ", "))
+        }
+        if case .pretrained(let vectors) = embedding {
+            progress.line("\(vectors) is not read: the embedding starts from \(path)")
+        }
+        var generator = SeededGenerator(seed: run.options.seed)
+        let network = SequenceClassifier<Float>(configuration: configuration, freezeEmbedding: freezeEmbedding, generator: &generator)
+        for parameter in network.parameters {
+            parameter.value = initial.network.parameter(named: parameter.name)!.value
+        }
+        progress.line("starting from \(path): its vocabulary (\(had.vocabularySize)), labels \(labels) and weights")
+        var modelConfiguration = initial.configuration
+        modelConfiguration.network = configuration
+        let tokenize = modelConfiguration.tokenize
+        return (TextClassifier(configuration: modelConfiguration, network: network), trainTexts.map { tokenize($0.text) })
     }
 }
 
@@ -188,5 +249,6 @@ extension TextClassifierTraining {
         case devFraction = "dev-fraction", format, treeLabels = "tree-labels", phrases, tokenize, minCount = "min-count", maxVocabulary = "max-vocab"
         case embedding, freezeEmbedding = "freeze-embedding", vectorsVocabulary = "vectors-vocab", encoder, pooling
         case dropout, wordDropout = "word-dropout", adversarialEpsilon = "adversarial", labelNames = "label-names"
+        case initialModelPath = "init-from"
     }
 }
