@@ -19,6 +19,7 @@ struct NLP: ParsableCommand {
             QuantizeCommand.self,
             TagCommand.self,
             ServeCommand.self,
+            GradientsCommand.self,
             EvalCommand.self,
             BenchCommand.self,
             BenchTokenizeCommand.self,

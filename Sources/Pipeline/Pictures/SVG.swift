@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the pictures (`AttentionHeatmap`, `ContributionPicture`) share: XML escaping, numbers
 /// written independently of locale, label shortening and a text-width estimate.
 enum SVG {
@@ -29,6 +31,16 @@ enum SVG {
         guard decimals > 0 else { return sign + String(scaled) }
         let fraction = String(scaled % scale)
         return sign + String(scaled / scale) + "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+    }
+
+    /// `value` in scientific notation with one decimal ("3.2e-9", "1.0e0"); "nan", "inf" as such.
+    static func scientific(_ value: Double) -> String {
+        guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
+        guard value != 0 else { return "0" }
+        var exponent = Int(Foundation.log10(abs(value)).rounded(.down))
+        var mantissa = value / Double("1e\(exponent)")!
+        if abs(mantissa) >= 9.95 { mantissa /= 10; exponent += 1 }   // 9.96e2 would print as 10.0e2
+        return number(mantissa, 1) + "e\(exponent)"
     }
 
     /// `text` as XML character data or attribute value; characters XML 1.0 does not allow

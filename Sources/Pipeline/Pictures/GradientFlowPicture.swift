@@ -1,0 +1,110 @@
+import Foundation
+import Seq2Seq
+
+/// An SVG line chart of ‖∂L/∂h_t‖ against the step t (`GradientFlow`), one line per series (a cell
+/// kind), on a logarithmic vertical axis with a grid line per power of ten. The legend gives each
+/// series' ratio ‖∂L/∂h_0‖ / ‖∂L/∂h_{T−1}‖. Norms of 0 (underflow) are drawn on the
+/// bottom edge, infinite ones (overflow) on the top.
+/// The output depends only on the input.
+public struct GradientFlowPicture: Sendable {
+    public struct Series: Sendable {
+        public let label: String
+        /// ‖∂L/∂h_t‖ for t = 0…T−1.
+        public let norms: [Double]
+
+        public init(label: String, norms: [Double]) {
+            self.label = label
+            self.norms = norms
+        }
+    }
+
+    public let series: [Series]
+    public var title: String
+
+    public init(series: [Series], title: String) {
+        precondition(!series.isEmpty && series.allSatisfy { $0.norms.count >= 2 }, "each series needs two steps or more")
+        self.series = series
+        self.title = title
+    }
+
+    // Layout, in pixels.
+    private static let plotWidth = 560.0
+    private static let plotHeight = 320.0
+    private static let left = 70.0
+    private static let margin = 14.0
+    private static let titleSize = 15.0
+    private static let colours = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e"]
+
+    /// The powers of ten at the bottom and top of the vertical axis.
+    var decades: ClosedRange<Int> {
+        let positive = series.flatMap(\.norms).filter { $0 > 0 && $0.isFinite }
+        guard let low = positive.min(), let high = positive.max() else { return -1...1 }
+        let bottom = Int((log10(low) + 1e-9).rounded(.down)), top = Int((log10(high) - 1e-9).rounded(.up))
+        return bottom...max(top, bottom + 1)
+    }
+
+    /// The picture as a standalone SVG document.
+    public func svg() -> String {
+        let decades = self.decades
+        let steps = series.map(\.norms.count).max()!
+        let top = Self.margin + Self.titleSize + 14
+        let (x0, y0) = (Self.left, top)
+        func x(_ t: Int) -> Double { x0 + Self.plotWidth * Double(t) / Double(steps - 1) }
+        func y(_ norm: Double) -> Double {
+            let position = norm > 0 && norm.isFinite ? log10(norm) : Double(norm > 0 ? decades.upperBound : decades.lowerBound)
+            let share = (position - Double(decades.lowerBound)) / Double(decades.upperBound - decades.lowerBound)
+            return y0 + Self.plotHeight * (1 - min(max(share, 0), 1))
+        }
+        var body = ""
+        // Grid: a line per power of ten (labelled 1e-k), ticks every fifth step.
+        let gridEvery = max(1, (decades.count + 9) / 10)
+        for decade in decades where (decade - decades.lowerBound) % gridEvery == 0 {
+            let gy = SVG.number(y(pow10(decade)), 1)
+            body += "<line x1=\"\(SVG.number(x0, 1))\" y1=\"\(gy)\" x2=\"\(SVG.number(x0 + Self.plotWidth, 1))\" y2=\"\(gy)\" "
+                + "stroke=\"#e0e0e0\"/><text x=\"\(SVG.number(x0 - 6, 1))\" y=\"\(gy)\" dy=\"0.35em\" text-anchor=\"end\">1e\(decade)</text>\n"
+        }
+        let tickEvery = max(1, ((steps - 1) / 10 + 4) / 5 * 5)
+        for t in stride(from: 0, to: steps, by: tickEvery) {
+            let tx = SVG.number(x(t), 1), bottom = y0 + Self.plotHeight
+            body += "<line x1=\"\(tx)\" y1=\"\(SVG.number(bottom, 1))\" x2=\"\(tx)\" y2=\"\(SVG.number(bottom + 4, 1))\" stroke=\"#000000\"/>"
+                + "<text x=\"\(tx)\" y=\"\(SVG.number(bottom + 8, 1))\" dy=\"0.7em\" text-anchor=\"middle\">\(t)</text>\n"
+        }
+        body += "<rect x=\"\(SVG.number(x0, 1))\" y=\"\(SVG.number(y0, 1))\" width=\"\(SVG.number(Self.plotWidth, 0))\" "
+            + "height=\"\(SVG.number(Self.plotHeight, 0))\" fill=\"none\" stroke=\"#000000\"/>\n"
+        body += "<text x=\"\(SVG.number(x0 + Self.plotWidth / 2, 1))\" y=\"\(SVG.number(y0 + Self.plotHeight + 34, 1))\" "
+            + "text-anchor=\"middle\">step t (the loss is on the last step)</text>\n"
+        body += "<text transform=\"translate(16 \(SVG.number(y0 + Self.plotHeight / 2, 1))) rotate(-90)\" "
+            + "text-anchor=\"middle\">‖∂L/∂h_t‖</text>\n"
+        // The series, and the legend to the right of the plot.
+        var legendWidth = 0.0
+        for (index, line) in series.enumerated() {
+            let colour = Self.colours[index % Self.colours.count]
+            let points = line.norms.enumerated().map { "\(SVG.number(x($0), 1)),\(SVG.number(y($1), 1))" }
+            body += "<polyline class=\"series\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\">"
+                + "<title>\(SVG.escaped(line.label))</title></polyline>\n"
+            let entry = "\(line.label): ‖∂L/∂h_0‖ / ‖∂L/∂h_\(line.norms.count - 1)‖ = \(SVG.scientific(GradientFlow.ratio(line.norms)))"
+            let ly = y0 + 8 + Double(index) * 20
+            body += "<line x1=\"\(SVG.number(x0 + Self.plotWidth + 14, 1))\" y1=\"\(SVG.number(ly, 1))\" "
+                + "x2=\"\(SVG.number(x0 + Self.plotWidth + 34, 1))\" y2=\"\(SVG.number(ly, 1))\" stroke=\"\(colour)\" stroke-width=\"2\"/>"
+                + "<text class=\"legend\" x=\"\(SVG.number(x0 + Self.plotWidth + 40, 1))\" y=\"\(SVG.number(ly, 1))\" dy=\"0.35em\">"
+                + "\(SVG.escaped(entry))</text>\n"
+            legendWidth = max(legendWidth, 40 + SVG.estimatedWidth(entry))
+        }
+        let width = x0 + Self.plotWidth + legendWidth + Self.margin
+        let height = y0 + Self.plotHeight + 44 + Self.margin
+        let (w, h) = (SVG.number(width.rounded(.up), 0), SVG.number(height.rounded(.up), 0))
+        return """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(w)" height="\(h)" viewBox="0 0 \(w) \(h)" \
+            font-family="sans-serif" font-size="\(SVG.number(SVG.fontSize, 0))">
+            <rect class="background" width="100%" height="100%" fill="#ffffff"/>
+            <text class="title" x="\(SVG.number(Self.margin, 1))" y="\(SVG.number(Self.margin + Self.titleSize, 1))" \
+            font-size="\(SVG.number(Self.titleSize, 0))" font-weight="bold">\(SVG.escaped(title))</text>
+            \(body)</svg>
+
+            """
+    }
+
+    private func pow10(_ exponent: Int) -> Double { Double("1e\(exponent)")! }
+    private func log10(_ value: Double) -> Double { Foundation.log10(value) }
+}
