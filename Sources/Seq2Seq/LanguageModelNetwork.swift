@@ -15,7 +15,7 @@ import Tensor
 /// by side; the loss (`SoftmaxCrossEntropy` with `ignoredTarget` on padded rows) is the caller's.
 /// Backward stops at s_0: a window of truncated BPTT treats the carried state as a constant.
 public final class LanguageModelNetwork<Scalar: TensorScalar>: ParameterOwner, GeneratorStateOwner {
-    public let configuration: LanguageModelConfiguration
+    public let configuration: LanguageModelNetworkConfiguration
     public let embedding: Embedding<Scalar>
     public let encoder: RecurrentEncoder<Scalar>
     public let output: Linear<Scalar>
@@ -24,7 +24,7 @@ public final class LanguageModelNetwork<Scalar: TensorScalar>: ParameterOwner, G
     /// Draws the dropout masks of the token vectors and the encoder's outputs.
     var generator: SeededGenerator
 
-    public init(configuration: LanguageModelConfiguration, generator: inout SeededGenerator) {
+    public init(configuration: LanguageModelNetworkConfiguration, generator: inout SeededGenerator) {
         if let problem = configuration.problem { preconditionFailure("language model configuration: \(problem)") }
         let (V, E) = (configuration.vocabularySize, configuration.embeddingDimension)
         self.configuration = configuration

@@ -5,6 +5,6 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Score a model on labelled data.",
-        subcommands: [EvalSentimentCommand.self, EvalTaggerCommand.self, EvalTranslateCommand.self]
+        subcommands: [EvalSentimentCommand.self, EvalTaggerCommand.self, EvalTranslateCommand.self, EvalLanguageModelCommand.self]
     )
 }

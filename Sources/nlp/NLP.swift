@@ -20,6 +20,8 @@ struct NLP: ParsableCommand {
             TagCommand.self,
             ServeCommand.self,
             GradientsCommand.self,
+            CompleteCommand.self,
+            GenerateCommand.self,
             EvalCommand.self,
             BenchCommand.self,
             BenchTokenizeCommand.self,

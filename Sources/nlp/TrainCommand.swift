@@ -14,6 +14,6 @@ struct TrainCommand: ParsableCommand {
             --resume: it continues where the checkpoint left off and ends with the same model file \
             as an uninterrupted run.
             """,
-        subcommands: [TrainSentimentCommand.self, TrainTaggerCommand.self, TrainTranslateCommand.self]
+        subcommands: [TrainSentimentCommand.self, TrainTaggerCommand.self, TrainTranslateCommand.self, TrainLanguageModelCommand.self]
     )
 }

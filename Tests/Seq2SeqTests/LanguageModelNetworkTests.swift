@@ -10,7 +10,7 @@ final class LanguageModelNetworkTests: XCTestCase {
     func network(_ cell: CellKind, tied: Bool, dropout: Double = 0, generator: inout SeededGenerator) -> LanguageModelNetwork<Double> {
         let encoder = EncoderConfiguration(cell: cell, inputSize: 4, hiddenSize: tied ? 4 : 5, layers: 2,
                                            bidirectional: false, merge: .concat, dropout: dropout)
-        return LanguageModelNetwork(configuration: LanguageModelConfiguration(
+        return LanguageModelNetwork(configuration: LanguageModelNetworkConfiguration(
             vocabularySize: vocabulary, embeddingDimension: 4, encoder: encoder, dropout: dropout, tied: tied), generator: &generator)
     }
 

@@ -3,4 +3,5 @@ public enum Task: String, Codable, CaseIterable, Sendable {
     case sentiment
     case tagger
     case translate
+    case languageModel = "lm"
 }

@@ -1,5 +1,5 @@
 /// The hyper-parameters of a `LanguageModelNetwork`: what builds it and what a model file records.
-public struct LanguageModelConfiguration: Codable, Equatable, Sendable {
+public struct LanguageModelNetworkConfiguration: Codable, Equatable, Sendable {
     /// V, token ids 0..<V (id 0 `<pad>`, never predicted in practice; `</s>` ends each sentence).
     public var vocabularySize: Int
     /// E, the width of the token vectors.
