@@ -228,7 +228,9 @@ final class ServeCommandTests: XCTestCase {
         }
         let refused = replies.filter { $0.status == 503 }
         XCTAssertFalse(refused.isEmpty, "no request was refused: \(replies.map(\.status))")
-        XCTAssertGreaterThanOrEqual(replies.filter { $0.status == 200 }.count, 2, "\(replies.map(\.status))")
+        // At least the first is taken; how many more fit depends on how soon the worker empties the
+        // queue (on a loaded machine, 11 requests can arrive before it takes the first one's texts).
+        XCTAssertGreaterThanOrEqual(replies.filter { $0.status == 200 }.count, 1, "\(replies.map(\.status))")
         XCTAssertEqual(replies.filter { $0.status != 200 && $0.status != 503 }.count, 0, "\(replies.map(\.status))")
         for reply in refused {
             XCTAssertEqual(reply.headers["retry-after"], "1")
