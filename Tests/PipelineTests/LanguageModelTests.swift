@@ -67,6 +67,24 @@ final class LanguageModelTests: XCTestCase {
         XCTAssertTrue(sample(1).allSatisfy { $0.count <= 6 && !$0.contains("<pad>") && !$0.contains("<s>") && !$0.contains("<unk>") })
     }
 
+    /// Stopped without warning inside epoch 2 (checkpoints every 3 batches) and resumed, a run with
+    /// dropout ends with the same file as one never interrupted.
+    func testResumingAfterAnInterruptionGivesTheSameModel() throws {
+        let folder = try TemporaryFolder()
+        var straight = try settings(folder, epochs: 3)
+        straight.dropout = 0.2
+        straight.run.outputPath = folder.path("straight.safetensors")
+        try straight.train(progress: TrainingProgress(style: .quiet))
+        var interrupted = straight
+        interrupted.run.outputPath = folder.path("interrupted.safetensors")
+        interrupted.run.checkpointEveryBatches = 3
+        XCTAssertThrowsError(try interrupted.train(progress: TrainingProgress(style: .quiet), stopAfterBatches: 4)) {
+            XCTAssertTrue($0 is TrainingInterruption, "\($0)")
+        }
+        try interrupted.train(resume: true, progress: TrainingProgress(style: .quiet))
+        XCTAssertEqual(try folder.bytes("straight.safetensors"), try folder.bytes("interrupted.safetensors"))
+    }
+
     func testBadFilesAndSettingsAreNamed() throws {
         let folder = try TemporaryFolder()
         var blank = try settings(folder)
