@@ -30,6 +30,8 @@ public final class Bidirectional<Cell: RecurrentCell, Scalar: TensorScalar>: Seq
     public var outputSize: Int { merge == .concat ? 2 * forwardLayer.hiddenSize : forwardLayer.hiddenSize }
     public var directions: Int { 2 }
     public var stateWidth: Int { forwardLayer.stateWidth }
+    /// The forward direction's: the one whose final state is the end of the sentence.
+    public var hiddenGradientNormsFromEnd: [Double] { forwardLayer.hiddenGradientNormsFromEnd }
 
     public struct Cache {
         let forward: Recurrent<Cell, Scalar>.Cache

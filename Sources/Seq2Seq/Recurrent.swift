@@ -35,6 +35,10 @@ public final class Recurrent<Cell: RecurrentCell, Scalar: TensorScalar>: Paramet
     /// step t = 0…T−1, the total gradient reaching the hidden state at that step. With the loss on
     /// the last step only, it shows how the gradient vanishes or explodes with distance.
     public private(set) var hiddenGradientNorms: [Double] = []
+    /// The same by distance from each sequence's own last real step: entry d is the norm over the
+    /// rows of ∂L/∂h at step lengths[b] − 1 − d (d = 0…max(lengths) − 1), so sequences of different
+    /// lengths line up at their ends, where a loss on the final state enters.
+    public private(set) var hiddenGradientNormsFromEnd: [Double] = []
     /// Width of a state row: S·H.
     public var stateWidth: Int { step.stateWidth }
 
@@ -135,7 +139,7 @@ public final class Recurrent<Cell: RecurrentCell, Scalar: TensorScalar>: Paramet
             carried.update(from: finalStateGradient.storage, count: B * SH)
         }
         let hiddenGradientProduct = step.hiddenGradientProduct(batch: B)   // W_hh packed once
-        var norms = [Double](repeating: 0, count: T)
+        var norms = [Double](repeating: 0, count: T), squaresFromEnd = [Double](repeating: 0, count: cache.lengths.max() ?? 0)
         outputGradient.storage.withUnsafeBufferPointer { outputGradientBuffer in
             for t in stride(from: T - 1, through: 0, by: -1) {
                 step.backward(cell, outputGradient: outputGradientBuffer.baseAddress! + t * B * H, outputStride: H,
@@ -145,12 +149,18 @@ public final class Recurrent<Cell: RecurrentCell, Scalar: TensorScalar>: Paramet
                               previousGradient: previousGradient, batch: B, padding: (cache.lengths, t),
                               hiddenGradientProduct: hiddenGradientProduct)
                 var squares: Scalar = 0
-                for b in 0..<B { for j in 0..<H { squares += stepGradient[b * SH + j] * stepGradient[b * SH + j] } }
+                for b in 0..<B {
+                    var row: Scalar = 0
+                    for j in 0..<H { row += stepGradient[b * SH + j] * stepGradient[b * SH + j] }
+                    squares += row
+                    if t < cache.lengths[b] { squaresFromEnd[cache.lengths[b] - 1 - t] += Double(row) }
+                }
                 norms[t] = Double(squares).squareRoot()
                 swap(&carried, &previousGradient)
             }
         }
         hiddenGradientNorms = norms
+        hiddenGradientNormsFromEnd = squaresFromEnd.map { $0.squareRoot() }
 
         // Weight gradients over all steps at once.
         cache.input.storage.withUnsafeBufferPointer { input in

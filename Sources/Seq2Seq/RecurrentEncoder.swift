@@ -69,6 +69,10 @@ public final class RecurrentEncoder<Scalar: TensorScalar>: ParameterOwner {
         set { stack.setGenerator(newValue) }
     }
 
+    /// ‖∂L/∂h‖ of the first layer (its forward direction) in the last backward pass, by distance
+    /// from each sequence's end: how far back from the end the gradient reaches.
+    public var hiddenGradientNormsFromEnd: [Double] { stack.firstLayerGradientNormsFromEnd() }
+
     /// What forward keeps for backward (opaque: the inner stack's cache).
     public struct Cache {
         let stack: Any
@@ -131,6 +135,7 @@ struct ErasedStack<Scalar: TensorScalar> {
         -> (inputGradient: Matrix<Scalar>, initialStateGradients: [Matrix<Scalar>])
     let generator: () -> SeededGenerator
     let setGenerator: (SeededGenerator) -> Void
+    let firstLayerGradientNormsFromEnd: () -> [Double]
 
     init<Layer: SequenceLayer>(_ stack: RecurrentStack<Layer>) where Layer.Scalar == Scalar {
         parameters = stack.parameters
@@ -147,5 +152,6 @@ struct ErasedStack<Scalar: TensorScalar> {
         }
         generator = { stack.generator }
         setGenerator = { stack.generator = $0 }
+        firstLayerGradientNormsFromEnd = { stack.layers[0].hiddenGradientNormsFromEnd }
     }
 }

@@ -12,6 +12,9 @@ public protocol SequenceLayer: ParameterOwner {
     var directions: Int { get }
     /// Width of one direction's state row, S·H.
     var stateWidth: Int { get }
+    /// ‖∂L/∂h‖ of the last backward pass by distance from each sequence's end
+    /// (`Recurrent.hiddenGradientNormsFromEnd`; of the forward direction when there are two).
+    var hiddenGradientNormsFromEnd: [Double] { get }
 
     /// `initialStates`: one (B, S·H) per direction, zeros when nil.
     func forward(_ input: Matrix<Scalar>, lengths: [Int], initialStates: [Matrix<Scalar>]?)

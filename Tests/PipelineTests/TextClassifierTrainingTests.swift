@@ -146,6 +146,28 @@ final class TextClassifierTrainingTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder.path("m.safetensors")))
     }
 
+    /// --gradient-report draws a line per epoch of ‖∂L/∂h‖ by steps before the end, and only
+    /// watches: the model file is the same as without it.
+    func testTheGradientReportHasALinePerEpochAndChangesNothing() throws {
+        let folder = try TemporaryFolder()
+        try Self.settings(output: folder.path("plain.safetensors"), epochs: 3).train(progress: TrainingProgress(style: .quiet))
+        var watched = Self.settings(output: folder.path("watched.safetensors"), epochs: 3)
+        watched.run.gradientReportPath = folder.path("report.svg")
+        try watched.train(progress: TrainingProgress(style: .quiet))
+        XCTAssertEqual(try folder.bytes("plain.safetensors"), try folder.bytes("watched.safetensors"))
+        let svg = try String(contentsOfFile: folder.path("report.svg"), encoding: .utf8)
+        let elements = try XCTUnwrap(XMLElements.parse(svg))
+        XCTAssertEqual(elements.filter { $0.name == "polyline" }.count, 3)
+        XCTAssertEqual(elements.filter { $0.name == "title" }.map(\.text), ["epoch 1", "epoch 2", "epoch 3"])
+        XCTAssertTrue(svg.contains("steps back / at the end = "), svg)
+
+        var nowhere = watched
+        nowhere.run.gradientReportPath = "/no/such/folder/report.svg"
+        XCTAssertThrowsError(try nowhere.train(progress: TrainingProgress(style: .quiet))) {
+            XCTAssertTrue("\($0)".contains("/no/such/folder"), "\($0)")
+        }
+    }
+
     /// A model file named by one character in the current folder (which once trapped in
     /// Foundation's path splitting) is written like any other.
     func testAOneCharacterOutputNameIsWritable() throws {

@@ -1,4 +1,5 @@
 import Seq2Seq
+import Tensor
 import XCTest
 
 /// The vanishing and exploding gradient as `nlp gradients` measures it.
@@ -51,5 +52,31 @@ final class GradientFlowTests: XCTestCase {
         short.steps = 5
         short.recurrentScale = -1
         XCTAssertEqual(short.problem, "--recurrent-scale must be a positive number")
+    }
+
+    /// By distance from each sequence's end: with equal lengths the per-step norms reversed; with
+    /// unequal ones, entry 0 is the norm of the gradients entering at every row's own last step.
+    func testNormsFromTheEndLineSequencesUpAtTheirEnds() {
+        var generator = SeededGenerator(seed: 4)
+        let layer = Recurrent<LSTMCell, Double>(cell: LSTMCell(), inputSize: 3, hiddenSize: 4, generator: &generator)
+        let lengths = [5, 2, 4], B = 3, T = 5
+        let input = Matrix<Double>.normal(rows: T * B, cols: 3, standardDeviation: 1, using: &generator)
+        var gradient = Matrix<Double>(rows: T * B, cols: 4)
+        var entering = 0.0
+        for b in 0..<B { for j in 0..<4 {
+            let g = generator.nextNormal()
+            gradient[(lengths[b] - 1) * B + b, j] = g
+            entering += g * g
+        } }
+        _ = layer.backward(outputGradient: gradient, cache: layer.forward(input, lengths: lengths).cache)
+        XCTAssertEqual(layer.hiddenGradientNormsFromEnd.count, 5)
+        XCTAssertEqual(layer.hiddenGradientNormsFromEnd[0], entering.squareRoot(), accuracy: 1e-12)
+        XCTAssertLessThan(layer.hiddenGradientNormsFromEnd[4], layer.hiddenGradientNormsFromEnd[0])
+
+        let equal = [T, T, T]
+        _ = layer.backward(outputGradient: gradient, cache: layer.forward(input, lengths: equal).cache)
+        for (a, b) in zip(layer.hiddenGradientNormsFromEnd, layer.hiddenGradientNorms.reversed()) {
+            XCTAssertEqual(a, b, accuracy: 1e-12 * max(1, b))
+        }
     }
 }

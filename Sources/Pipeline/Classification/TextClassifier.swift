@@ -125,6 +125,8 @@ extension TextClassifier: EnsembleModel {
 
     public func length(of example: Example) -> Int { example.ids.count }
 
+    public var recurrentGradientNorms: [Double]? { network.encoder.hiddenGradientNormsFromEnd }
+
     /// Adds the gradient of the batch's mean cross-entropy (and, with adversarial training, that
     /// of the perturbed pass: `SequenceClassifier.trainingPass`); the loss returned is the first's.
     public func trainingStep(_ batch: [Example]) -> (lossSum: Double, count: Int) {

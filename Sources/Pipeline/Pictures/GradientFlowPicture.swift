@@ -20,6 +20,10 @@ public struct GradientFlowPicture: Sendable {
 
     public let series: [Series]
     public var title: String
+    /// Under the horizontal axis.
+    public var axisLabel = "step t (the loss is on the last step)"
+    /// Ticks and legend count steps back from the last (…, 2, 1, 0) instead of from the first.
+    public var countsFromTheEnd = false
 
     public init(series: [Series], title: String) {
         precondition(!series.isEmpty && series.allSatisfy { $0.norms.count >= 2 }, "each series needs two steps or more")
@@ -64,15 +68,16 @@ public struct GradientFlowPicture: Sendable {
                 + "stroke=\"#e0e0e0\"/><text x=\"\(SVG.number(x0 - 6, 1))\" y=\"\(gy)\" dy=\"0.35em\" text-anchor=\"end\">1e\(decade)</text>\n"
         }
         let tickEvery = max(1, ((steps - 1) / 10 + 4) / 5 * 5)
-        for t in stride(from: 0, to: steps, by: tickEvery) {
+        let ticks = countsFromTheEnd ? stride(from: steps - 1, through: 0, by: -tickEvery).map { $0 } : Array(stride(from: 0, to: steps, by: tickEvery))
+        for t in ticks {
             let tx = SVG.number(x(t), 1), bottom = y0 + Self.plotHeight
             body += "<line x1=\"\(tx)\" y1=\"\(SVG.number(bottom, 1))\" x2=\"\(tx)\" y2=\"\(SVG.number(bottom + 4, 1))\" stroke=\"#000000\"/>"
-                + "<text x=\"\(tx)\" y=\"\(SVG.number(bottom + 8, 1))\" dy=\"0.7em\" text-anchor=\"middle\">\(t)</text>\n"
+                + "<text x=\"\(tx)\" y=\"\(SVG.number(bottom + 8, 1))\" dy=\"0.7em\" text-anchor=\"middle\">\(countsFromTheEnd ? steps - 1 - t : t)</text>\n"
         }
         body += "<rect x=\"\(SVG.number(x0, 1))\" y=\"\(SVG.number(y0, 1))\" width=\"\(SVG.number(Self.plotWidth, 0))\" "
             + "height=\"\(SVG.number(Self.plotHeight, 0))\" fill=\"none\" stroke=\"#000000\"/>\n"
         body += "<text x=\"\(SVG.number(x0 + Self.plotWidth / 2, 1))\" y=\"\(SVG.number(y0 + Self.plotHeight + 34, 1))\" "
-            + "text-anchor=\"middle\">step t (the loss is on the last step)</text>\n"
+            + "text-anchor=\"middle\">\(SVG.escaped(axisLabel))</text>\n"
         body += "<text transform=\"translate(16 \(SVG.number(y0 + Self.plotHeight / 2, 1))) rotate(-90)\" "
             + "text-anchor=\"middle\">‖∂L/∂h_t‖</text>\n"
         // The series, and the legend to the right of the plot.
@@ -82,7 +87,10 @@ public struct GradientFlowPicture: Sendable {
             let points = line.norms.enumerated().map { "\(SVG.number(x($0), 1)),\(SVG.number(y($1), 1))" }
             body += "<polyline class=\"series\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" points=\"\(points.joined(separator: " "))\">"
                 + "<title>\(SVG.escaped(line.label))</title></polyline>\n"
-            let entry = "\(line.label): ‖∂L/∂h_0‖ / ‖∂L/∂h_\(line.norms.count - 1)‖ = \(SVG.scientific(GradientFlow.ratio(line.norms)))"
+            let ratio = SVG.scientific(GradientFlow.ratio(line.norms))
+            let entry = countsFromTheEnd
+                ? "\(line.label): \(line.norms.count - 1) steps back / at the end = \(ratio)"
+                : "\(line.label): ‖∂L/∂h_0‖ / ‖∂L/∂h_\(line.norms.count - 1)‖ = \(ratio)"
             let ly = y0 + 8 + Double(index) * 20
             body += "<line x1=\"\(SVG.number(x0 + Self.plotWidth + 14, 1))\" y1=\"\(SVG.number(ly, 1))\" "
                 + "x2=\"\(SVG.number(x0 + Self.plotWidth + 34, 1))\" y2=\"\(SVG.number(ly, 1))\" stroke=\"\(colour)\" stroke-width=\"2\"/>"

@@ -21,4 +21,13 @@ public protocol TrainableModel: AnyObject {
 
     /// Scores the model on held-out examples (higher is better).
     func evaluate(_ examples: [Example]) -> Evaluation
+
+    /// After a training step: ‖∂L/∂h‖ of the first recurrent layer by distance from each
+    /// sequence's end (`RecurrentEncoder.hiddenGradientNormsFromEnd`), or nil when the model does
+    /// not report it.
+    var recurrentGradientNorms: [Double]? { get }
+}
+
+extension TrainableModel {
+    public var recurrentGradientNorms: [Double]? { nil }
 }

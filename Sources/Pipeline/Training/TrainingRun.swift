@@ -16,6 +16,12 @@ public struct TrainingRun: Sendable {
     public var checkpointEveryBatches: Int?
     /// The recipe file the options came from (`--config`), recorded with its checksum in the provenance.
     public var recipe: String?
+    /// An SVG picture, rewritten after every epoch, of how far back from the end of the sentences
+    /// the gradient reaches in the first recurrent layer: ‖∂L/∂h‖ by steps before the end, the
+    /// mean over the epoch's batches, a line per epoch (`--gradient-report`).
+    public var gradientReportPath: String?
+    /// The steps before the end the report shows at most.
+    public static let gradientReportSteps = 40
 
     public init(outputPath: String, options: TrainingOptions = TrainingOptions()) {
         self.outputPath = outputPath
@@ -34,6 +40,7 @@ public struct TrainingRun: Sendable {
     func start(resume: Bool, settingsProblem: String?) throws -> [Provenance.DataFile] {
         if let problem = settingsProblem ?? options.problem { throw DataError(path: outputPath, problem) }
         try OutputFile.checkWritable(outputPath, what: "the model")
+        if let gradientReportPath { try OutputFile.checkWritable(gradientReportPath, what: "the gradient report") }
         if resume {
             try TrainingCheckpoint.checkExists(at: checkpointPath)
         } else if FileManager.default.fileExists(atPath: checkpointPath) {
@@ -72,6 +79,19 @@ public struct TrainingRun: Sendable {
         }
         let (output, dtype) = (outputPath, saveDType)
         trainer.onImprovement = { try model.write(to: output, provenance: record($0, $1), dtype: dtype) }
+        if let gradientReportPath {
+            var series: [GradientFlowPicture.Series] = []
+            let clipping = options.clipNorm.map { "gradients clipped at norm \($0)" } ?? "no clipping"
+            trainer.onGradientReport = { epoch, norms in
+                series.append(.init(label: "epoch \(epoch)", norms: Array(norms.prefix(Self.gradientReportSteps).reversed())))
+                let drawn = series.filter { $0.norms.count >= 2 }
+                guard !drawn.isEmpty else { return }
+                var picture = GradientFlowPicture(series: drawn, title: "‖∂L/∂h‖ in training, first layer (\(clipping))")
+                picture.axisLabel = "steps before the end of the sentence (mean over each epoch's batches)"
+                picture.countsFromTheEnd = true
+                try AtomicFile.write(Array(picture.svg().utf8), to: gradientReportPath)
+            }
+        }
         if let epochPath {
             trainer.onEpochEnd = { try model.write(to: epochPath($1), provenance: record($0, $1), dtype: dtype) }
         }
