@@ -4,6 +4,7 @@
 /// - no space before closing punctuation `. , ; : ! ? % … ) ] }` (and Arabic `، ؛ ؟`);
 ///   in French, `; : ! ?` and `»` get a space before them and `«` a space after it;
 /// - no space after opening brackets `( [ {`, `¿ ¡` and the prefixes `$ £ # @`;
+/// - no space before an English clitic split off the Penn Treebank way (`do n't`, `i 'm`);
 /// - no space around `-`, `/` and around `:` between numbers (`e-mail`, `and/or`, `10:30`);
 /// - quotes pair up: an opening quote sticks to the next token and its closing quote to the
 ///   previous one; the pairs are `"…"`, `'…'`, `“…”`, `„…“`, `‚…‘`, `‘…’`, `«…»`, `»…«`, `‹…›`, `›…‹`;
@@ -52,6 +53,8 @@ public struct Detokenizer: Hashable, Sendable {
                 glueNext = !(french && token == "«")
             } else if token == "’" || token == "”" || token == "'" {
                 spaceBefore = false
+            } else if i > 0, Self.clitics.contains(token.lowercased().replacingOccurrences(of: "’", with: "'")) {
+                spaceBefore = false
             } else if Self.joiners.contains(token) || (token == ":" && Self.isNumber(previous) && Self.isNumber(next)) {
                 spaceBefore = false
                 glueNext = true
@@ -71,6 +74,10 @@ public struct Detokenizer: Hashable, Sendable {
         }
         return result
     }
+
+    /// English clitics split off the Penn Treebank way (`do n't`, `it 's`, `i 'm`): they join the
+    /// word before them.
+    private static let clitics: Set<String> = ["n't", "'s", "'m", "'re", "'ve", "'ll", "'d"]
 
     /// Opening quote → the quotes that close it.
     private static let quotePairs: [String: Set<String>] = [

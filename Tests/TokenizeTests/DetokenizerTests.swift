@@ -55,5 +55,8 @@ final class DetokenizerTests: XCTestCase {
         XCTAssertEqual(detokenizer.detokenize(["\"", "yes", "\"", ",", "he", "said"]), "\"yes\", he said")
         XCTAssertEqual(detokenizer.detokenize([String]()), "")
         XCTAssertEqual(detokenizer.detokenize([".", "a"]), ". a")
+        XCTAssertEqual(detokenizer.detokenize(["i", "'m", "sure", "it", "'s", "tom", "'s", ",", "is", "n't", "it", "?"]),
+                       "i'm sure it's tom's, isn't it?")
+        XCTAssertEqual(detokenizer.detokenize(["we", "’ll", "see", "'", "n", "'"]), "we’ll see 'n'")
     }
 }
