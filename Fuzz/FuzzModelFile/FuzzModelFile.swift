@@ -6,8 +6,8 @@ import Tensor
 import Tokenize
 
 /// The fuzzed function for model files: any bytes, as a model file, either load as the model of
-/// the task the file names (translator, tagger or classifier), which then translates, tags or
-/// classifies a short sentence (the loader assigns the file's tensors, refusing any whose shape is
+/// the task the file names (translator, tagger, classifier or language model), which then translates,
+/// tags, classifies or continues a short sentence (the loader assigns the file's tensors, refusing any whose shape is
 /// not the configured one), or throw one of the errors that name the file (`ModelFileError`, `DataError`, `SafeTensorsError`,
 /// `FileError`, `TokenizeError`); never another error, a crash, a hang or an allocation beyond the
 /// fuzzer's memory limit.
@@ -30,6 +30,12 @@ public func fuzzModelFile(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
             case .sentiment:
                 let model = try TextClassifier(contentsOf: path)
                 precondition(model.classify(["A gorgeous, witty film."]).count == 1, "one classification a text")
+            case .languageModel:
+                let model = try LanguageModel(contentsOf: path)
+                precondition(model.complete("We decided to go", top: 3).count <= 3, "at most three next words")
+                var sampler = TokenSampler(temperature: 0.8, topK: 5, topP: 0.9, seed: 1)
+                precondition(model.generate(after: "The", maximumTokens: 3, sampler: &sampler).count <= 3, "at most three words")
+                _ = model.perplexity(of: ["A short sentence."])
             }
         } catch is ModelFileError {
         } catch is DataError {

@@ -9,7 +9,7 @@ final class TokenSamplerTests: XCTestCase {
     func testDrawsStayInsideTheirSets() {
         func draws(_ sampler: TokenSampler) -> Set<Int> {
             var sampler = sampler
-            return Set((0..<2000).map { _ in sampler.draw(probabilities) })
+            return Set((0..<2000).map { _ in sampler.draw(probabilities)! })
         }
         XCTAssertEqual(draws(TokenSampler(seed: 1)), [1, 2, 3, 4, 5])
         XCTAssertEqual(draws(TokenSampler(topK: 2, seed: 1)), [2, 3])
@@ -33,12 +33,20 @@ final class TokenSamplerTests: XCTestCase {
     /// The same seed draws the same tokens; another seed others; the empirical frequencies follow p.
     func testSeededDrawsAreReproducibleAndFollowTheDistribution() {
         var a = TokenSampler(seed: 5), b = TokenSampler(seed: 5), c = TokenSampler(seed: 6)
-        let first = (0..<50).map { _ in a.draw(probabilities) }
-        XCTAssertEqual(first, (0..<50).map { _ in b.draw(probabilities) })
-        XCTAssertNotEqual(first, (0..<50).map { _ in c.draw(probabilities) })
+        let first = (0..<50).map { _ in a.draw(probabilities)! }
+        XCTAssertEqual(first, (0..<50).map { _ in b.draw(probabilities)! })
+        XCTAssertNotEqual(first, (0..<50).map { _ in c.draw(probabilities)! })
         var counts = [Int](repeating: 0, count: probabilities.count)
-        for _ in 0..<20_000 { counts[a.draw(probabilities)] += 1 }
+        for _ in 0..<20_000 { counts[a.draw(probabilities)!] += 1 }
         for (id, p) in probabilities.enumerated() { XCTAssertEqual(Double(counts[id]) / 20_000, p, accuracy: 0.015, "id \(id)") }
+    }
+
+    /// Nothing to draw (no positive, finite probability: a damaged model's NaN scores) is nil.
+    func testNothingToDrawIsNil() {
+        var sampler = TokenSampler(topK: 3, seed: 1)
+        XCTAssertNil(sampler.draw([0, .nan, 0]))
+        XCTAssertNil(sampler.draw([]))
+        XCTAssertEqual(sampler.draw([.nan, 0.5, .infinity]), 1)
     }
 
     func testBadSettingsAreNamed() {

@@ -57,19 +57,20 @@ public final class LanguageModel: TaskModel {
     public func complete(_ text: String, top: Int) -> [(token: String, probability: Double)] {
         var probabilities = nextTokenProbabilities(after: promptIDs(text)).probabilities
         for id in [Vocabulary.paddingID, Vocabulary.startID, Vocabulary.unknownID] { probabilities[id] = 0 }
+        probabilities = probabilities.map { $0.isFinite ? $0 : 0 }   // a damaged model's NaN scores
         return probabilities.enumerated().sorted { $0.element != $1.element ? $0.element > $1.element : $0.offset < $1.offset }
             .prefix(top).map { (vocabulary.token(at: $0.offset), $0.element) }
     }
 
-    /// Tokens drawn one at a time after `text` by `sampler`, until `</s>` or `maximumTokens`
-    /// (`<pad>`, `<s>` and `<unk>` are never drawn). Returns the tokens drawn, `</s>` excluded.
+    /// Tokens drawn one at a time after `text` by `sampler`, until `</s>`, `maximumTokens`, or no
+    /// token with a positive probability (`<pad>`, `<s>` and `<unk>` are never drawn). Returns the
+    /// tokens drawn, `</s>` excluded.
     public func generate(after text: String, maximumTokens: Int, sampler: inout TokenSampler) -> [String] {
         var (probabilities, state) = nextTokenProbabilities(after: promptIDs(text))
         var drawn: [String] = []
         while drawn.count < maximumTokens {
             for id in [Vocabulary.paddingID, Vocabulary.startID, Vocabulary.unknownID] { probabilities[id] = 0 }
-            let id = sampler.draw(probabilities)
-            if id == Vocabulary.endID { break }
+            guard let id = sampler.draw(probabilities), id != Vocabulary.endID else { break }
             drawn.append(vocabulary.token(at: id))
             (probabilities, state) = nextTokenProbabilities(after: [id], state: state)
         }

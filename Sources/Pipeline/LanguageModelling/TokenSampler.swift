@@ -33,7 +33,7 @@ public struct TokenSampler: Sendable {
 
     /// The tokens that may be drawn, most probable first, with their renormalised probabilities.
     public func candidates(_ probabilities: [Double]) -> [(id: Int, probability: Double)] {
-        var ranked = probabilities.enumerated().filter { $0.element > 0 }
+        var ranked = probabilities.enumerated().filter { $0.element > 0 && $0.element.isFinite }
             .sorted { $0.element != $1.element ? $0.element > $1.element : $0.offset < $1.offset }
             .map { (id: $0.offset, probability: $0.element) }
         guard let best = ranked.first else { return [] }
@@ -55,10 +55,11 @@ public struct TokenSampler: Sendable {
         return ranked.map { ($0.id, $0.probability / total) }
     }
 
-    /// One token drawn from `probabilities` (V) after temperature, top-k and top-p.
-    public mutating func draw(_ probabilities: [Double]) -> Int {
+    /// One token drawn from `probabilities` (V) after temperature, top-k and top-p; nil when no
+    /// token has a positive probability (e.g. a damaged model's NaN scores).
+    public mutating func draw(_ probabilities: [Double]) -> Int? {
         let candidates = candidates(probabilities)
-        precondition(!candidates.isEmpty, "no token has a positive probability")
+        guard !candidates.isEmpty else { return nil }
         let u = generator.nextUnit()
         var cumulative = 0.0
         for candidate in candidates {
