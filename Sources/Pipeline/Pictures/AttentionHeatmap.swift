@@ -93,20 +93,9 @@ public struct AttentionHeatmap: Equatable, Sendable {
         let width = max(legendX + Self.legendWidth + Self.labelGap + SVG.estimatedWidth("0") + Self.margin,
                         Self.margin + titleWidth + Self.margin)
         let height = gridY + gridHeight + Self.labelGap + sourceExtent + SVG.fontSize + Self.margin
-        let (w, h) = (SVG.number(width.rounded(.up), 0), SVG.number(height.rounded(.up), 0))
-
-        var svg = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(w)" height="\(h)" viewBox="0 0 \(w) \(h)" \
-            font-family="sans-serif" font-size="\(SVG.number(SVG.fontSize, 0))">
-            <defs><linearGradient id="attention-scale" x1="0" y1="1" x2="0" y2="0">\
-            <stop offset="0" stop-color="#ffffff"/><stop offset="1" stop-color="\(Self.colour(1))"/></linearGradient></defs>
-            <rect class="background" width="100%" height="100%" fill="#ffffff"/>
-            <text class="title" x="\(SVG.number(Self.margin, 1))" y="\(SVG.number(Self.margin + Self.titleSize, 1))" \
-            font-size="\(SVG.number(Self.titleSize, 0))" font-weight="bold">\(SVG.escaped(title))</text>
-
-            """
-        svg += "<g class=\"cells\" stroke=\"#d0d0d0\" stroke-width=\"0.5\">\n"
+        let defs = "<defs><linearGradient id=\"attention-scale\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">"
+            + "<stop offset=\"0\" stop-color=\"#ffffff\"/><stop offset=\"1\" stop-color=\"\(Self.colour(1))\"/></linearGradient></defs>\n"
+        var svg = "<g class=\"cells\" stroke=\"#d0d0d0\" stroke-width=\"0.5\">\n"
         for (row, values) in weights.enumerated() {
             let y = SVG.number(gridY + Double(row) * cell, 1)
             for (column, weight) in values.enumerated() {
@@ -136,10 +125,10 @@ public struct AttentionHeatmap: Equatable, Sendable {
             <text x="\(legendTextX)" y="\(SVG.number(gridY, 1))" dy="0.7em">1</text>
             <text x="\(legendTextX)" y="\(SVG.number(gridY + gridHeight, 1))">0</text>
             </g>
-            </svg>
 
             """
-        return svg
+        return SVG.document(width: width, height: height, title: title, margin: Self.margin, titleSize: Self.titleSize,
+                            defs: defs, body: svg)
     }
 
     // MARK: - Helpers

@@ -63,18 +63,9 @@ public struct ContributionPicture: Equatable, Sendable {
         let legend = "blue: for the label shown, red: against; full colour: ±\(SVG.number(scale, 3)) in probability"
         width = max(width, Self.margin + SVG.estimatedWidth(legend) + Self.margin)
         let height = legendY + SVG.fontSize + Self.margin
-        let (w, h) = (SVG.number(width.rounded(.up), 0), SVG.number(height.rounded(.up), 0))
-        return """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(w)" height="\(h)" viewBox="0 0 \(w) \(h)" \
-            font-family="sans-serif" font-size="\(SVG.number(SVG.fontSize, 0))">
-            <rect class="background" width="100%" height="100%" fill="#ffffff"/>
-            <text class="title" x="\(SVG.number(Self.margin, 1))" y="\(SVG.number(Self.margin + Self.titleSize, 1))" \
-            font-size="\(SVG.number(Self.titleSize, 0))" font-weight="bold">\(SVG.escaped(title))</text>
-            \(body)<text class="legend" x="\(SVG.number(Self.margin, 1))" y="\(SVG.number(legendY, 1))" dy="0.7em" \
-            fill="#555555">\(SVG.escaped(legend))</text>
-            </svg>
-
-            """
+        let legendLine = "<text class=\"legend\" x=\"\(SVG.number(Self.margin, 1))\" y=\"\(SVG.number(legendY, 1))\" dy=\"0.7em\" "
+            + "fill=\"#555555\">\(SVG.escaped(legend))</text>\n"
+        return SVG.document(width: width, height: height, title: title, margin: Self.margin, titleSize: Self.titleSize,
+                            body: body + legendLine)
     }
 }

@@ -100,17 +100,7 @@ public struct GradientFlowPicture: Sendable {
         }
         let width = x0 + Self.plotWidth + legendWidth + Self.margin
         let height = y0 + Self.plotHeight + 44 + Self.margin
-        let (w, h) = (SVG.number(width.rounded(.up), 0), SVG.number(height.rounded(.up), 0))
-        return """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(w)" height="\(h)" viewBox="0 0 \(w) \(h)" \
-            font-family="sans-serif" font-size="\(SVG.number(SVG.fontSize, 0))">
-            <rect class="background" width="100%" height="100%" fill="#ffffff"/>
-            <text class="title" x="\(SVG.number(Self.margin, 1))" y="\(SVG.number(Self.margin + Self.titleSize, 1))" \
-            font-size="\(SVG.number(Self.titleSize, 0))" font-weight="bold">\(SVG.escaped(title))</text>
-            \(body)</svg>
-
-            """
+        return SVG.document(width: width, height: height, title: title, margin: Self.margin, titleSize: Self.titleSize, body: body)
     }
 
     private func pow10(_ exponent: Int) -> Double { Double("1e\(exponent)")! }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// What the pictures (`AttentionHeatmap`, `ContributionPicture`) share: XML escaping, numbers
+/// What the pictures (`AttentionHeatmap`, `ContributionPicture`, `GradientFlowPicture`) share: the
+/// document around them, XML escaping, numbers
 /// written independently of locale, label shortening and a text-width estimate.
 enum SVG {
     /// The font size the width estimate is for, in pixels.
@@ -31,6 +32,24 @@ enum SVG {
         guard decimals > 0 else { return sign + String(scaled) }
         let fraction = String(scaled % scale)
         return sign + String(scaled / scale) + "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+    }
+
+    /// A standalone SVG document of `width` × `height` pixels (rounded up): a white background, the
+    /// title in bold at the top left (`margin` in, `titleSize` pixels high), `defs` (a `<defs>`
+    /// element and its line break, or nothing), then `body`, which ends with a line break.
+    static func document(width: Double, height: Double, title: String, margin: Double, titleSize: Double,
+                         defs: String = "", body: String) -> String {
+        let (w, h) = (number(width.rounded(.up), 0), number(height.rounded(.up), 0))
+        return """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(w)" height="\(h)" viewBox="0 0 \(w) \(h)" \
+            font-family="sans-serif" font-size="\(number(fontSize, 0))">
+            \(defs)<rect class="background" width="100%" height="100%" fill="#ffffff"/>
+            <text class="title" x="\(number(margin, 1))" y="\(number(margin + titleSize, 1))" \
+            font-size="\(number(titleSize, 0))" font-weight="bold">\(escaped(title))</text>
+            \(body)</svg>
+
+            """
     }
 
     /// `value` in scientific notation with one decimal ("3.2e-9", "1.0e0"); "nan", "inf" as such.
