@@ -34,18 +34,17 @@ struct EvalLanguageModelCommand: ParsableCommand {
     func run() throws {
         runtime.configure()
         let languageModel = try LanguageModel(contentsOf: model ?? DefaultModel.path(CompleteCommand.defaultModelName))
-        let lines = try LanguageModelTraining.lines(of: file).map(\.text)
+        let lines = try LanguageModelTraining.lines(of: file)
         let start = ContinuousClock.now
         let perplexity = languageModel.perplexity(of: lines)
         let seconds = (ContinuousClock.now - start).inSeconds
-        let unknown = languageModel.unknownTokens(in: lines)
-        let report = Report(perplexity: (perplexity.value * 100).rounded() / 100, tokens: perplexity.tokens, unknown: unknown,
+        let report = Report(perplexity: (perplexity.value * 100).rounded() / 100, tokens: perplexity.tokens, unknown: perplexity.unknownTokens,
                             tokensPerSecond: (Double(perplexity.tokens) / max(seconds, 1e-9)).rounded())
         if json {
             print(try CanonicalJSON.string(report))
         } else {
             print("perplexity \(String(format: "%.2f", perplexity.value)) over \(perplexity.tokens) tokens "
-                  + "(\(unknown) of them <unk>), \(Int(report.tokensPerSecond)) tokens/s")
+                  + "(\(perplexity.unknownTokens) of them <unk>), \(Int(report.tokensPerSecond)) tokens/s")
         }
     }
 }

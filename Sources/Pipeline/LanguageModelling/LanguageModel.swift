@@ -41,8 +41,8 @@ public final class LanguageModel: TaskModel {
     /// `<s>` and the ids of `text`'s tokens: what the network reads.
     func promptIDs(_ text: String) -> [Int] { [Vocabulary.startID] + configuration.encode(configuration.tokenize(text)) }
 
-    /// A line as a training or scoring sequence: `<s> w_1 … w_n </s>` (n ≥ 0).
-    func sequence(_ text: String) -> Example { Example(ids: promptIDs(text) + [Vocabulary.endID]) }
+    /// A line's tokens as a training or scoring sequence: `<s> w_1 … w_n </s>` (n ≥ 0).
+    func sequence(tokens: [String]) -> Example { Example(ids: vocabulary.encode(tokens, addStartAndEnd: true)) }
 
     /// p(next token | `<s>` + `text`) over the vocabulary (V), and the state after reading it.
     func nextTokenProbabilities(after ids: [Int], state: LanguageModelNetwork<Float>.State? = nil)
@@ -77,26 +77,24 @@ public final class LanguageModel: TaskModel {
         return drawn
     }
 
-    /// Tokens of `texts` outside the vocabulary (read as `<unk>`).
-    public func unknownTokens(in texts: [String]) -> Int {
-        texts.reduce(0) { $0 + configuration.encode(configuration.tokenize($1)).filter { $0 == Vocabulary.unknownID }.count }
-    }
-
     /// Perplexity of `texts`, one sequence each: exp of the mean negative log-probability per
     /// predicted token (every token and each line's `</s>`). A model that gives every token 1/V
     /// has perplexity V.
-    public func perplexity(of texts: [String]) -> Perplexity { perplexity(texts.map(sequence)) }
+    public func perplexity(of texts: [String]) -> Perplexity {
+        perplexity(texts.map { sequence(tokens: configuration.tokenize($0)) })
+    }
 
     func perplexity(_ examples: [Example]) -> Perplexity {
         let crossEntropy = SoftmaxCrossEntropy(reduction: .sum, ignoredTarget: -1)
-        var total = 0.0, count = 0
+        var total = 0.0, count = 0, unknown = 0
         for indices in BatchPlan.inferenceBatches(lengths: examples.map(\.ids.count), batchSize: batchSize) {
             let (inputs, targets) = Self.shifted(indices.map { examples[$0] })
             let logits = network.forward(ids: inputs.ids, lengths: inputs.lengths, training: false).logits
             total += Double(crossEntropy(logits: logits, targets: targets).loss)
             count += targets.filter { $0 >= 0 }.count
+            unknown += targets.filter { $0 == Vocabulary.unknownID }.count
         }
-        return Perplexity(negativeLogLikelihood: total, tokens: count)
+        return Perplexity(negativeLogLikelihood: total, tokens: count, unknownTokens: unknown)
     }
 
     /// Inputs (all but the last id of each sequence, padded) and targets (all but the first,
@@ -118,6 +116,8 @@ public struct Perplexity: Codable, Equatable, Sendable {
     public var negativeLogLikelihood: Double
     /// Tokens predicted (each line's `</s>` included).
     public var tokens: Int
+    /// Of those, tokens outside the vocabulary (read and predicted as `<unk>`).
+    public var unknownTokens: Int
 
     /// exp(−Σ log p / tokens).
     public var value: Double { tokens == 0 ? .nan : Foundation.exp(negativeLogLikelihood / Double(tokens)) }

@@ -1,7 +1,7 @@
 import Seq2Seq
 
-/// Everything a language model file says besides its tensors: the pipeline from text to ids, the
-/// network's shape, and the window of truncated BPTT it was trained with.
+/// Everything a language model file says besides its tensors: the pipeline from text to ids and the
+/// network's shape.
 public struct LanguageModelConfiguration: TaskConfiguration, Equatable, Sendable {
     public var tokenize: TokenizeStage
     public var encode: EncodeStage

@@ -45,12 +45,12 @@ public struct LanguageModelTraining: TaskTraining {
         return nil
     }
 
-    /// The non-blank lines of a text file, with their line numbers.
-    public static func lines(of path: String) throws -> [(text: String, line: Int)] {
-        var lines: [(String, Int)] = []
-        try LineReader(path: path).forEachLine { bytes, number in
+    /// The non-blank lines of a text file.
+    public static func lines(of path: String) throws -> [String] {
+        var lines: [String] = []
+        try LineReader(path: path).forEachLine { bytes, _ in
             let text = String(decoding: bytes, as: UTF8.self)   // UTF-8 was checked by the reader
-            if !text.allSatisfy(\.isWhitespace) { lines.append((text, number)) }
+            if !text.allSatisfy(\.isWhitespace) { lines.append(text) }
         }
         guard !lines.isEmpty else { throw DataError(path: path, "no text: every line is blank") }
         return lines
@@ -62,11 +62,11 @@ public struct LanguageModelTraining: TaskTraining {
         let recipe = try run.start(resume: resume, settingsProblem: problem)
         try tokenize.checkUsable(modelPath: run.outputPath)
         var files = [Provenance.DataFile(role: "train", path: trainPath, sha256: try SHA256.hexDigest(ofFile: trainPath))] + recipe
-        var trainLines = try Self.lines(of: trainPath).map(\.text)
+        var trainLines = try Self.lines(of: trainPath)
         let devLines: [String]
         if let devPath {
             files.append(.init(role: "dev", path: devPath, sha256: try SHA256.hexDigest(ofFile: devPath)))
-            devLines = try Self.lines(of: devPath).map(\.text)
+            devLines = try Self.lines(of: devPath)
         } else {
             (trainLines, devLines) = try TrainingData.holdOut(trainLines, fraction: devFraction, seed: run.options.seed,
                                                              path: trainPath, progress: progress, what: "lines")
@@ -90,8 +90,8 @@ public struct LanguageModelTraining: TaskTraining {
             network: LanguageModelNetwork<Float>(configuration: networkConfiguration, generator: &generator))
         model.window = window
 
-        let trainExamples = trainTokens.map { LanguageModel.Example(ids: [Vocabulary.startID] + encode($0) + [Vocabulary.endID]) }
-        let devExamples = devLines.map(model.sequence)
+        let trainExamples = trainTokens.map(model.sequence(tokens:))
+        let devExamples = devLines.map { model.sequence(tokens: tokenize($0)) }
         let parameterCount = model.parameters.reduce(0) { $0 + $1.value.count }
         let predicted = trainExamples.reduce(0) { $0 + $1.ids.count - 1 }
         progress.line("\(trainExamples.count) training lines (\(predicted) tokens to predict) and \(devExamples.count) dev lines, "
