@@ -57,10 +57,10 @@ struct GenerateCommand: ParsableCommand {
         runtime.configure()
         let languageModel = try LanguageModel(contentsOf: model ?? DefaultModel.path(CompleteCommand.defaultModelName))
         let detokenizer = Detokenizer(locale: languageModel.configuration.tokenize.normalize.locale)
+        let promptTokens = languageModel.configuration.tokenize(prompt)
         var sampler = self.sampler
         for _ in 0..<samples {
             let words = languageModel.generate(after: prompt, maximumTokens: maxWords, sampler: &sampler)
-            let promptTokens = languageModel.configuration.tokenize(prompt)
             print(detokenizer.detokenize(promptTokens + words))
         }
     }
