@@ -109,6 +109,26 @@ public final class LanguageModelNetwork<Scalar: TensorScalar>: ParameterOwner, G
         return (lossSum, count)
     }
 
+    /// The summed cross-entropy of `targets` (−1 on padded steps) read in windows of
+    /// `windowLength` steps, the state carried from one to the next: the forward pass of
+    /// `accumulateGradients`, in inference mode, and what perplexity is made of. The windows bound
+    /// the logits held at once to windowLength·B rows, and change nothing else.
+    public func crossEntropySum(ids: [Int], targets: [Int], lengths: [Int], windowLength: Int) -> Double {
+        let B = lengths.count
+        precondition(ids.count == targets.count && ids.count % B == 0, "ids and targets must both be T·B")
+        let crossEntropy = SoftmaxCrossEntropy(reduction: .sum, ignoredTarget: -1)
+        var state: State?
+        var lossSum = 0.0
+        for window in TruncatedBPTT(windowLength: windowLength).windows(lengths: lengths) {
+            let rows = (window.steps.lowerBound * B)..<(window.steps.upperBound * B)
+            let (logits, finalState, _) = forward(ids: Array(ids[rows]), lengths: window.lengths, state: state,
+                                                  training: false)
+            lossSum += Double(crossEntropy(logits: logits, targets: Array(targets[rows])).loss)
+            state = finalState
+        }
+        return lossSum
+    }
+
     /// The exact positions of the generators training draws from: this network's and the encoder's
     /// (between layers). A checkpoint saves them, so a resumed run draws the same masks.
     public var generatorStates: [[UInt64]] {

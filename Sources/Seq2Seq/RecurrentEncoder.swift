@@ -69,6 +69,15 @@ public final class RecurrentEncoder<Scalar: TensorScalar>: ParameterOwner {
         set { stack.setGenerator(newValue) }
     }
 
+    /// Multiplies every layer's recurrent weights W_hh (`weight_hh_l…`) by `factor`: an
+    /// initialisation whose recurrent Jacobians are `factor` times the usual ones, so that above 1
+    /// a tanh RNN's gradient grows back through time instead of dying out.
+    public func scaleRecurrentWeights(by factor: Scalar) {
+        for parameter in parameters where parameter.name.contains("weight_hh_l") {
+            for i in 0..<parameter.value.count { parameter.value.storage[i] *= factor }
+        }
+    }
+
     /// ‖∂L/∂h‖ of the first layer (its forward direction) in the last backward pass, by distance
     /// from each sequence's end: how far back from the end the gradient reaches.
     public var hiddenGradientNormsFromEnd: [Double] { stack.firstLayerGradientNormsFromEnd() }

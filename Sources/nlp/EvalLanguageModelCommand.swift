@@ -9,8 +9,10 @@ struct EvalLanguageModelCommand: ParsableCommand {
         abstract: "Perplexity of a language model on a text file (one sentence a line) and its speed.",
         discussion: """
             Perplexity is exp of the mean negative log-probability of each predicted token (every \
-            word, and the end of each line); a model that gave every token 1/V would score V. The \
-            tokens are the model's (words here: per word and per piece are the same).
+            word, and the end of each line); a model that gave every token 1/V would score V. A \
+            subword model's tokens are pieces: it is also scored per word (the same log-probability \
+            over the number of words), which compares it with a word model. A stream model (trained \
+            with --stream) reads the file as a stream, each line with the lines before it as context.
             """)
 
     @Option(help: ArgumentHelp("Language model file (default: models/\(CompleteCommand.defaultModelName)).", valueName: "model"))
@@ -26,7 +28,9 @@ struct EvalLanguageModelCommand: ParsableCommand {
 
     struct Report: Encodable {
         let perplexity: Double
+        let perplexityPerWord: Double
         let tokens: Int
+        let words: Int
         let unknown: Int
         let tokensPerSecond: Double
     }
@@ -38,13 +42,18 @@ struct EvalLanguageModelCommand: ParsableCommand {
         let start = ContinuousClock.now
         let perplexity = languageModel.perplexity(of: lines)
         let seconds = (ContinuousClock.now - start).inSeconds
-        let report = Report(perplexity: (perplexity.value * 100).rounded() / 100, tokens: perplexity.tokens, unknown: perplexity.unknownTokens,
+        let report = Report(perplexity: (perplexity.value * 100).rounded() / 100,
+                            perplexityPerWord: (perplexity.perWord * 100).rounded() / 100,
+                            tokens: perplexity.tokens, words: perplexity.words, unknown: perplexity.unknownTokens,
                             tokensPerSecond: (Double(perplexity.tokens) / max(seconds, 1e-9)).rounded())
         if json {
             print(try CanonicalJSON.string(report))
         } else {
-            print("perplexity \(String(format: "%.2f", perplexity.value)) over \(perplexity.tokens) tokens "
-                  + "(\(perplexity.unknownTokens) of them <unk>), \(Int(report.tokensPerSecond)) tokens/s")
+            let subword = languageModel.configuration.subword != nil
+            print("perplexity \(String(format: "%.2f", perplexity.value)) over \(perplexity.tokens) \(subword ? "pieces" : "tokens") "
+                  + "(\(perplexity.unknownTokens) of them <unk>)"
+                  + (subword ? String(format: ", %.2f per word over %d words", perplexity.perWord, perplexity.words) : "")
+                  + ", \(Int(report.tokensPerSecond)) tokens/s")
         }
     }
 }

@@ -56,12 +56,11 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         runtime.configure()
         let languageModel = try LanguageModel(contentsOf: model ?? DefaultModel.path(CompleteCommand.defaultModelName))
-        let detokenizer = Detokenizer(locale: languageModel.configuration.tokenize.normalize.locale)
-        let promptTokens = languageModel.configuration.tokenize(prompt)
+        let promptTokens = languageModel.configuration.tokens(of: prompt)
         var sampler = self.sampler
         for _ in 0..<samples {
             let words = languageModel.generate(after: prompt, maximumTokens: maxWords, sampler: &sampler)
-            print(detokenizer.detokenize(promptTokens + words))
+            print(languageModel.text(of: promptTokens + words))
         }
     }
 }

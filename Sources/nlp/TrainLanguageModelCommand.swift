@@ -10,9 +10,12 @@ struct TrainLanguageModelCommand: TrainTaskCommand {
         abstract: "Train a language model (next-word prediction) on plain text.",
         discussion: """
             Each non-blank line is one sequence, <s> w1 … wn </s>; the model learns p(w_t | w_<t). \
-            Lines longer than --bptt tokens are trained by truncated backpropagation through time: \
-            windows of --bptt steps, the state carried from one to the next, the gradient stopped \
-            between them. Early stopping and model selection watch dev perplexity. The network: \
+            With --stream N, consecutive lines are read as one stream instead, in blocks of up to N \
+            tokens, so that each line is predicted with the lines before it as context. With --bpe N \
+            the tokens are subword pieces (N merges learned on the training text) rather than words, \
+            so no word is out of the vocabulary. Sequences longer than --bptt tokens are trained by \
+            truncated backpropagation through time: windows of --bptt steps, the state carried from \
+            one to the next, the gradient stopped between them. Early stopping and model selection watch dev perplexity. The network: \
             embedding, a stack of recurrent layers (--cell, --layers, --hidden), dropout, and an \
             output layer that shares the embedding's weights (--tied, on by default; it needs \
             --hidden equal to --embedding-dim).
@@ -37,6 +40,20 @@ struct TrainLanguageModelCommand: TrainTaskCommand {
 
     @Option(help: "Steps of a window of truncated backpropagation through time.")
     var bptt = 35
+
+    @Option(help: "Learn this many byte-pair-encoding merges on the training text and model subword pieces (0: words).")
+    var bpe = 0
+
+    @Option(help: ArgumentHelp(
+        "Read consecutive lines as one stream, in blocks of up to this many tokens cut at line ends, the state "
+            + "carried across the lines of a block (and across --bptt windows); without it each line starts from "
+            + "a zero state. Each block is one sequence of a batch: lower --batch-size to match.", valueName: "tokens"))
+    var stream: Int?
+
+    @Option(help: ArgumentHelp(
+        "Multiply the initial recurrent weights W_hh by this. Above 1 a vanilla RNN's gradient explodes: see "
+            + "--gradient-report with and without --clip.", valueName: "factor"))
+    var recurrentScale = 1.0
 
     @Option(help: "Keep tokens seen at least this often in training.")
     var minCount = 2
@@ -69,6 +86,9 @@ struct TrainLanguageModelCommand: TrainTaskCommand {
         settings.dropout = dropout
         settings.tied = tied
         settings.window = bptt
+        settings.merges = bpe
+        settings.streamBlock = stream
+        settings.recurrentScale = recurrentScale
         training.configure(&settings.run)
         settings.run.saveDType = files.dtype
         return settings

@@ -42,12 +42,6 @@ struct TrainSentimentCommand: TrainTaskCommand {
             + "network must describe it; --vectors and the vocabulary options are not used.", valueName: "model"))
     var initFrom: String?
 
-    @Option(help: ArgumentHelp(
-        "Draw ‖∂L/∂h‖ of the first recurrent layer by steps before the sentence's end, a line per epoch, in this SVG "
-            + "file (rewritten after every epoch): how far back the gradient reaches. With --pooling last the loss "
-            + "enters at the end only; compare --cell rnn_tanh and lstm, --clip 0 and the default.", valueName: "file.svg"))
-    var gradientReport: String?
-
     @Option(help: "Line format: label-first ('LABEL text'), tsv ('text<TAB>label') or sst-trees; detected when omitted.")
     var format: LabeledTextFormat?
 
@@ -157,7 +151,6 @@ struct TrainSentimentCommand: TrainTaskCommand {
         settings.initialModelPath = initFrom
         training.configure(&settings.run)
         settings.run.saveDType = files.dtype
-        settings.run.gradientReportPath = gradientReport
         return settings
     }
 }

@@ -40,6 +40,13 @@ struct TrainingArguments: ParsableArguments {
 
     @OptionGroup var runtime: RuntimeArguments
 
+    @Option(help: ArgumentHelp(
+        "Draw ‖∂L/∂h‖ of the first recurrent layer by steps before the end of the sequences, a line per epoch, in "
+            + "this SVG file (rewritten after every epoch), with each epoch's global gradient norms before clipping: "
+            + "how far back the gradient reaches, and whether it explodes. Compare --cell rnn_tanh and lstm, --clip 0 "
+            + "and the default.", valueName: "file.svg"))
+    var gradientReport: String?
+
     @Option(help: "Minutes between checkpoints within an epoch (one is also written after every epoch).")
     var checkpointMinutes = 10.0
 
@@ -74,6 +81,7 @@ struct TrainingArguments: ParsableArguments {
         run.recipe = config
         run.checkpointMinutes = checkpointMinutes
         run.checkpointEveryBatches = checkpointEveryBatches
+        run.gradientReportPath = gradientReport
     }
 
     func validate() throws {

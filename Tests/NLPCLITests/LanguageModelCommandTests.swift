@@ -47,4 +47,32 @@ final class LanguageModelCommandTests: XCTestCase {
         XCTAssertTrue(noText.stderr.contains("\(blank): no text"), noText.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("x.safetensors")))
     }
+
+    /// train lm --bpe --stream --gradient-report → eval lm reports pieces and words; bad values of the
+    /// new options are named before anything is read or written.
+    func testSubwordStreamModelAndItsOptions() throws {
+        let dir = try TemporaryDirectory()
+        let lines = (0..<4).flatMap { _ in ["the cat sat on the mat .", "we went on a short trip this weekend ."] }
+        let train = try dir.write("train.txt", lines.joined(separator: "\n") + "\n")
+        let model = dir.path("lm.safetensors")
+        let common = ["train", "lm", "--train", train, "--dev", train, "--embedding-dim", "16", "--hidden", "16", "--min-count", "1",
+                      "--dropout", "0", "--batch-size", "2", "-q"]
+        let trained = try NLPRunner.run(common + ["-o", model, "--epochs", "3", "--bpe", "15", "--stream", "30",
+                                                  "--gradient-report", dir.path("g.svg")])
+        XCTAssertEqual(trained.status, 0, trained.stderr)
+        XCTAssertTrue(try String(contentsOfFile: dir.path("g.svg"), encoding: .utf8).contains("epoch 3: ‖g‖ median"))
+        let evaluated = try NLPRunner.run(["eval", "lm", "--model", model, train])
+        XCTAssertEqual(evaluated.status, 0, evaluated.stderr)
+        XCTAssertTrue(evaluated.output.contains(" per word over \(lines.map { $0.split(separator: " ").count + 1 }.reduce(0, +)) words"),
+                      evaluated.output)
+
+        for (option, value, message) in [("--stream", "1", "--stream must be at least 2 tokens"),
+                                          ("--bpe=-1", "", "--bpe must be 0 (words) or a positive number of merges"),
+                                          ("--recurrent-scale", "0", "--recurrent-scale must be a positive number")] {
+            let bad = try NLPRunner.run(common + ["-o", dir.path("bad.safetensors"), option] + (value.isEmpty ? [] : [value]))
+            XCTAssertNotEqual(bad.status, 0, option)
+            XCTAssertTrue(bad.stderr.contains(message), bad.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("bad.safetensors")))
+        }
+    }
 }

@@ -42,6 +42,25 @@ final class TranslationTrainingTests: XCTestCase {
         return settings
     }
 
+    /// --gradient-report works for translation and tagging too: a line per epoch of the encoder's
+    /// ‖∂L/∂h‖, each with its epoch's gradient norms.
+    func testTheGradientReportCoversTranslationAndTagging() throws {
+        let folder = try TemporaryFolder()
+        let (source, target, _) = try subset(8, in: folder)
+        var translation = settings(source: source, target: target, output: folder.path("t.safetensors"), epochs: 2)
+        translation.run.gradientReportPath = folder.path("translation.svg")
+        try translation.train(progress: TrainingProgress(style: .quiet))
+        var tagging = TaggerTrainingTests.settings(output: folder.path("n.safetensors"), epochs: 2)
+        tagging.run.gradientReportPath = folder.path("tagging.svg")
+        try tagging.train(progress: TrainingProgress(style: .quiet))
+        for file in ["translation.svg", "tagging.svg"] {
+            let svg = try String(contentsOfFile: folder.path(file), encoding: .utf8)
+            let elements = try XCTUnwrap(XMLElements.parse(svg), file)
+            XCTAssertEqual(elements.filter { $0.name == "polyline" }.count, 2, file)
+            XCTAssertEqual(elements.filter { $0.name == "title" }.map { $0.text.prefix(17) }, ["epoch 1: ‖g‖ medi", "epoch 2: ‖g‖ medi"], file)
+        }
+    }
+
     func testTrainingOverfitsATinyParallelCorpusToExactTranslations() throws {
         let folder = try TemporaryFolder()
         let (source, target, pairs) = try subset(12, in: folder)

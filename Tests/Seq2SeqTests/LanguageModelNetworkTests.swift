@@ -67,11 +67,33 @@ final class LanguageModelNetworkTests: XCTestCase {
         let windowed = model.accumulateGradients(ids: ids, targets: targets, lengths: lengths, windowLength: 2)
         XCTAssertEqual(windowed.lossSum, full.lossSum, accuracy: 1e-12)
         XCTAssertEqual(windowed.count, full.count)
+        for window in [1, 2, 6] {
+            XCTAssertEqual(model.crossEntropySum(ids: ids, targets: targets, lengths: lengths, windowLength: window),
+                           full.lossSum, accuracy: 1e-12, "scoring in windows of \(window) is training's forward pass")
+        }
         var difference = model.encoder.parameters[1].gradient
         difference.add(fullGradient, scaledBy: -1)
         XCTAssertGreaterThan(difference.squaredNorm, 1e-12, "W_hh's gradient is truncated")
         model.zeroGradients()
         _ = model.accumulateGradients(ids: ids, targets: targets, lengths: lengths, windowLength: 9)
         XCTAssertEqual(model.encoder.parameters[1].gradient, fullGradient, "a window longer than the sequence is full BPTT")
+    }
+
+    /// Scaling the initial W_hh scales every layer's recurrent weights and nothing else.
+    func testScalingTheRecurrentWeightsTouchesOnlyW_hh() {
+        var generator = SeededGenerator(seed: 2)
+        let model = network(.rnnTanh, tied: true, generator: &generator)
+        let before = model.parameters.map(\.value)
+        model.encoder.scaleRecurrentWeights(by: 3)
+        var scaled: [String] = []
+        for (parameter, old) in zip(model.parameters, before) {
+            if parameter.name.contains("weight_hh") {
+                scaled.append(parameter.name)
+                XCTAssertEqual(parameter.value.storage, old.storage.map { $0 * 3 }, parameter.name)
+            } else {
+                XCTAssertEqual(parameter.value, old, parameter.name)
+            }
+        }
+        XCTAssertEqual(scaled, ["encoder.weight_hh_l0", "encoder.weight_hh_l1"])
     }
 }

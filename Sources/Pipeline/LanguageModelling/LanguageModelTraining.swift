@@ -13,6 +13,8 @@ public struct LanguageModelTraining: TaskTraining {
     public var devPath: String?
     public var devFraction = 0.05
     public var tokenize = TokenizeStage(normalize: NormalizeStage(form: .nfc, caseMapping: .lowercase), splitContractions: true)
+    /// Byte-pair-encoding merges learned on the training text: a subword model; 0: a word model.
+    public var merges = 0
     public var minCount = 2
     public var maxVocabulary: Int? = 20_000
     public var embeddingDimension = 256
@@ -22,6 +24,12 @@ public struct LanguageModelTraining: TaskTraining {
     public var tied = true
     /// Steps of a window of truncated BPTT.
     public var window = 35
+    /// Read consecutive lines as a stream in blocks of up to this many tokens, the state carried
+    /// across lines (`LanguageModelConfiguration.streamBlock`); nil: line by line.
+    public var streamBlock: Int?
+    /// Multiplies every layer's initial W_hh (1: the usual initialisation). Above 1 a tanh RNN's
+    /// gradient explodes: a lesson for `--gradient-report` with and without `--clip`.
+    public var recurrentScale = 1.0
     /// The output, the loop's options, saving and checkpoints.
     public var run: TrainingRun
 
@@ -37,6 +45,9 @@ public struct LanguageModelTraining: TaskTraining {
         if let maxVocabulary, maxVocabulary < 5 { return "--max-vocab must be at least 5 (4 special tokens and one word)" }
         if !(devFraction > 0 && devFraction < 1) { return "--dev-fraction must be in (0, 1)" }
         if window < 1 { return "--bptt must be at least 1" }
+        if merges < 0 { return "--bpe must be 0 (words) or a positive number of merges" }
+        if let streamBlock, streamBlock < 2 { return "--stream must be at least 2 tokens" }
+        if !(recurrentScale > 0 && recurrentScale.isFinite) { return "--recurrent-scale must be a positive number" }
         if let problem = encoder.optionProblem { return problem }
         if !(dropout >= 0 && dropout < 1) { return "--dropout must be in [0, 1)" }
         if tied && encoder.hiddenSize != embeddingDimension {
@@ -72,7 +83,9 @@ public struct LanguageModelTraining: TaskTraining {
                                                              path: trainPath, progress: progress, what: "lines")
         }
 
-        let trainTokens = trainLines.map { tokenize($0) }
+        let subword = merges > 0 ? SubwordStage(learning: merges, from: trainLines, tokenize: tokenize) : nil
+        let tokens = { (line: String) in subword?.pieces(of: line) ?? tokenize(line) }
+        let trainTokens = trainLines.map(tokens)
         var builder = VocabularyBuilder()
         for tokens in trainTokens { builder.add(contentsOf: tokens) }
         let vocabulary = builder.build(minimumCount: minCount, maximumSize: maxVocabulary)
@@ -86,16 +99,20 @@ public struct LanguageModelTraining: TaskTraining {
         if let problem = networkConfiguration.problem { throw DataError(path: trainPath, "cannot build the network: \(problem)") }
         var generator = SeededGenerator(seed: run.options.seed)
         let model = LanguageModel(
-            configuration: LanguageModelConfiguration(tokenize: tokenize, encode: encode, network: networkConfiguration),
+            configuration: LanguageModelConfiguration(tokenize: tokenize, subword: subword, encode: encode,
+                                                      streamBlock: streamBlock, network: networkConfiguration),
             network: LanguageModelNetwork<Float>(configuration: networkConfiguration, generator: &generator))
         model.window = window
+        if recurrentScale != 1 { model.network.encoder.scaleRecurrentWeights(by: Float(recurrentScale)) }
 
-        let trainExamples = trainTokens.map(model.sequence(tokens:))
-        let devExamples = devLines.map { model.sequence(tokens: tokenize($0)) }
+        let trainExamples = model.examples(tokens: trainTokens)
+        let devExamples = model.examples(tokens: devLines.map(tokens))
         let parameterCount = model.parameters.reduce(0) { $0 + $1.value.count }
         let predicted = trainExamples.reduce(0) { $0 + $1.ids.count - 1 }
-        progress.line("\(trainExamples.count) training lines (\(predicted) tokens to predict) and \(devExamples.count) dev lines, "
-                      + "vocabulary \(vocabulary.count), \(parameterCount) parameters")
+        let unit = streamBlock == nil ? "lines" : "blocks"
+        progress.line("\(trainExamples.count) training \(unit) (\(predicted) \(subword == nil ? "words" : "pieces") to predict) and "
+                      + "\(devExamples.count) dev \(unit), vocabulary \(vocabulary.count)"
+                      + (subword.map { " (\($0.encoding.count) merges)" } ?? "") + ", \(parameterCount) parameters")
         return try run.train(model, train: trainExamples, dev: devExamples, data: files, settings: self,
                              resume: resume, progress: progress, stopAfterBatches: stopAfterBatches)
     }
@@ -105,5 +122,6 @@ extension LanguageModelTraining {
     enum CodingKeys: String, CodingKey {
         case trainPath = "train", devPath = "dev", devFraction = "dev-fraction", tokenize, minCount = "min-count"
         case maxVocabulary = "max-vocab", embeddingDimension = "embedding-dim", encoder, dropout, tied, window = "bptt"
+        case merges = "bpe", streamBlock = "stream", recurrentScale = "recurrent-scale"
     }
 }

@@ -226,6 +226,9 @@ extension TaggerModel: EnsembleModel {
 
     public func length(of example: Example) -> Int { example.words.count }
 
+    /// The encoder's first layer: from the end of each sentence (the loss enters at every word).
+    public var recurrentGradientNorms: [Double]? { network.encoder.hiddenGradientNormsFromEnd }
+
     public func trainingStep(_ examples: [Example]) -> (lossSum: Double, count: Int) {
         let batch = PaddedBatch(examples.map(\.words))
         let B = batch.batchSize

@@ -35,11 +35,11 @@ public final class Trainer<Model: TrainableModel> {
     public var mixture: CorpusMixture?
     /// Called after every epoch with its dev evaluation and number (after `onImprovement`).
     public var onEpochEnd: (Evaluation, Int) throws -> Void = { _, _ in }
-    /// When set, called after every epoch with its number and the mean over its batches of the
-    /// model's `recurrentGradientNorms` (entry d: d steps before the end; each entry over the
-    /// batches that reach it). It watches only: training is the same with or without it. A resumed
-    /// epoch reports the batches run since resuming.
-    public var onGradientReport: ((Int, [Double]) throws -> Void)?
+    /// When set, called after every epoch (and before a divergence is thrown) with what its
+    /// batches' gradients were: the model's `recurrentGradientNorms` and each batch's global norm
+    /// before clipping. It watches only: training is the same with or without it. A resumed epoch
+    /// reports the batches run since resuming.
+    public var onGradientReport: ((EpochGradients) throws -> Void)?
 
     public init(model: Model, options: TrainingOptions, train: [Model.Example], dev: [Model.Example],
                 progress: TrainingProgress = TrainingProgress(style: .quiet)) {
@@ -116,7 +116,7 @@ public final class Trainer<Model: TrainableModel> {
                                             seed: options.seed, epoch: state.epoch).map { $0.map { sample[$0] } }
             let epochStart = Date()
             var tokens = 0
-            var normSums: [Double] = [], normCounts: [Int] = []
+            var gradients = EpochGradients(epoch: state.epoch)
             while state.nextBatch < batches.count {
                 let batch = batches[state.nextBatch].map { train[$0] }
                 for parameter in parameters { parameter.zeroGradient() }
@@ -124,20 +124,18 @@ public final class Trainer<Model: TrainableModel> {
                 guard lossSum.isFinite else {
                     // Resuming would diverge again, and other options cannot resume it: it goes.
                     if let checkpointPath { try? FileManager.default.removeItem(atPath: checkpointPath) }
+                    gradients.diverged = true
+                    try onGradientReport?(gradients)
                     throw TrainingError.diverged(epoch: state.epoch, batch: state.nextBatch + 1,
                                                  learningRate: optimizer.learningRate)
                 }
-                if onGradientReport != nil, let norms = model.recurrentGradientNorms {
-                    if norms.count > normSums.count {
-                        normSums += [Double](repeating: 0, count: norms.count - normSums.count)
-                        normCounts += [Int](repeating: 0, count: norms.count - normCounts.count)
-                    }
-                    for (d, norm) in norms.enumerated() {
-                        normSums[d] += norm
-                        normCounts[d] += 1
+                // Clipping to an infinite bound only measures the norm.
+                if options.clipNorm != nil || onGradientReport != nil {
+                    let norm = clipGradientNorm(parameters, maxNorm: Float(options.clipNorm ?? .infinity))
+                    if onGradientReport != nil {
+                        gradients.add(recurrent: model.recurrentGradientNorms, gradientNorm: Double(norm))
                     }
                 }
-                if let clip = options.clipNorm { clipGradientNorm(parameters, maxNorm: Float(clip)) }
                 optimizer.step(parameters)
                 state.epochLossSum += lossSum
                 state.epochLossCount += count
@@ -170,8 +168,9 @@ public final class Trainer<Model: TrainableModel> {
                 optimizer.learningRate *= options.learningRateDecay
             }
             try onEpochEnd(evaluation, state.epoch)
-            if let onGradientReport, !normSums.isEmpty {
-                try onGradientReport(state.epoch, zip(normSums, normCounts).map { $0 / Double($1) })
+            if let onGradientReport, gradients.batches > 0 {
+                try onGradientReport(gradients)
+                progress.line("epoch \(state.epoch) gradients: " + gradients.summary(clipNorm: options.clipNorm))
             }
             progress.line(String(format: "epoch %d/%d: train loss %.4f, dev %@%@, %.0f s", state.epoch, options.epochs,
                                  trainLoss, evaluation.summary, improved ? " (best, saved)" : "",

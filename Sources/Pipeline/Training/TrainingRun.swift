@@ -81,13 +81,15 @@ public struct TrainingRun: Sendable {
         trainer.onImprovement = { try model.write(to: output, provenance: record($0, $1), dtype: dtype) }
         if let gradientReportPath {
             var series: [GradientFlowPicture.Series] = []
-            let clipping = options.clipNorm.map { "gradients clipped at norm \($0)" } ?? "no clipping"
-            trainer.onGradientReport = { epoch, norms in
-                series.append(.init(label: "epoch \(epoch)", norms: Array(norms.prefix(Self.gradientReportSteps).reversed())))
+            let clipNorm = options.clipNorm
+            trainer.onGradientReport = { gradients in
+                series.append(.init(label: "epoch \(gradients.epoch): " + gradients.summary(clipNorm: clipNorm),
+                                    norms: Array(gradients.recurrentNorms.prefix(Self.gradientReportSteps).reversed())))
                 let drawn = series.filter { $0.norms.count >= 2 }
                 guard !drawn.isEmpty else { return }
+                let clipping = clipNorm.map { "gradients clipped at norm \($0)" } ?? "no clipping"
                 var picture = GradientFlowPicture(series: drawn, title: "‖∂L/∂h‖ in training, first layer (\(clipping))")
-                picture.axisLabel = "steps before the end of the sentence (mean over each epoch's batches)"
+                picture.axisLabel = "steps before the end of the sequence (mean over each epoch's batches)"
                 picture.countsFromTheEnd = true
                 try AtomicFile.write(Array(picture.svg().utf8), to: gradientReportPath)
             }

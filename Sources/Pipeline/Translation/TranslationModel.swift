@@ -116,6 +116,9 @@ extension TranslationModel: TaskModel {
     /// Target pieces and `</s>`: what the loss counts and batches group by.
     public func length(of example: Example) -> Int { example.target.count + 1 }
 
+    /// The encoder's first layer, from the end of each source sentence (the loss enters through attention).
+    public var recurrentGradientNorms: [Double]? { network.encoder.hiddenGradientNormsFromEnd }
+
     public func trainingStep(_ batch: [Example]) -> (lossSum: Double, count: Int) {
         network.loss(sources: batch.map(\.source), targets: batch.map(\.target), labelSmoothing: labelSmoothing,
                      training: true, computeGradients: true)
