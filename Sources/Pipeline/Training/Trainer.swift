@@ -154,6 +154,12 @@ public final class Trainer<Model: TrainableModel> {
             }
 
             let evaluation = model.evaluate(dev)
+            guard evaluation.metric.isFinite else {
+                if let checkpointPath { try? FileManager.default.removeItem(atPath: checkpointPath) }
+                throw TrainingError.devScoreNotFinite(epoch: state.epoch, summary: evaluation.summary,
+                                                      learningRate: optimizer.learningRate,
+                                                      bestEpoch: state.best == nil ? nil : state.bestEpoch)
+            }
             let trainLoss = state.epochLossSum / Double(max(state.epochLossCount, 1))
             let improved = state.best.map { evaluation.metric > $0.metric } ?? true
             state.history.append(.init(epoch: state.epoch, trainLoss: trainLoss, dev: evaluation,
