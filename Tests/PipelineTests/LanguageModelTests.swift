@@ -165,15 +165,17 @@ final class LanguageModelTests: XCTestCase {
         XCTAssertEqual(perplexity.perWord, exp(perplexity.negativeLogLikelihood / Double(perplexity.words)), accuracy: 1e-9)
     }
 
-    /// A tanh RNN whose W_hh starts 4 times the usual: its gradient explodes, orders of magnitude
+    /// A tanh RNN whose W_hh starts 4 times the usual: its gradient explodes, an order of magnitude
     /// above the usual initialisation's, and the gradient report says that clipping scaled every
     /// batch down. Reporting changes nothing in the model file.
     func testAnExplodingGradientIsReportedAndClipped() throws {
         let folder = try TemporaryFolder()
         var usual = try settings(folder, epochs: 2)
         usual.encoder.cell = .rnnTanh
-        usual.streamBlock = 60
+        usual.trainPath = try folder.write("four.txt", Array(repeating: Self.sentences, count: 4).joined().joined(separator: "\n") + "\n")
+        usual.streamBlock = 60   // 3 blocks of up to 60 steps, a batch each
         usual.window = 60
+        usual.run.options.batchSize = 1
         usual.run.options.clipNorm = 1
         usual.run.gradientReportPath = folder.path("usual.svg")
         var exploding = usual
@@ -194,7 +196,7 @@ final class LanguageModelTests: XCTestCase {
             return (try XCTUnwrap(Double(field(1))), try XCTUnwrap(Double(field(2))))
         }
         let (calm, wild) = (try legend("usual.svg"), try legend("exploding.svg"))
-        XCTAssertGreaterThan(wild.median, 100 * calm.median, "W_hh × 4: the gradient explodes")
+        XCTAssertGreaterThan(wild.median, 10 * calm.median, "W_hh × 4: the gradient explodes")
         XCTAssertEqual(wild.clipped, 100, "every batch of the exploding run is clipped")
     }
 }

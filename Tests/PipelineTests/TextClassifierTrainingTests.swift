@@ -157,10 +157,11 @@ final class TextClassifierTrainingTests: XCTestCase {
         XCTAssertEqual(try folder.bytes("plain.safetensors"), try folder.bytes("watched.safetensors"))
         let svg = try String(contentsOfFile: folder.path("report.svg"), encoding: .utf8)
         let elements = try XCTUnwrap(XMLElements.parse(svg))
-        XCTAssertEqual(elements.filter { $0.name == "polyline" }.count, 3)
+        XCTAssertEqual(elements.filter { $0.name == "polyline" }.count, 6, "‖∂L/∂h‖ and ‖g‖, a line per epoch each")
         let titles = elements.filter { $0.name == "title" }.map(\.text)
-        XCTAssertEqual(titles.count, 3)
-        for (epoch, title) in titles.enumerated() {
+        XCTAssertEqual(titles.prefix(3), ["epoch 1", "epoch 2", "epoch 3"])
+        XCTAssertEqual(elements.filter { $0.name == "line" && $0.attributes["class"] == "bound" }.count, 1, "the clipping bound")
+        for (epoch, title) in titles.dropFirst(3).enumerated() {
             XCTAssertTrue(title.hasPrefix("epoch \(epoch + 1): ‖g‖ median "), title)
             XCTAssertTrue(title.hasSuffix("% of batches clipped at 5"), title)
         }

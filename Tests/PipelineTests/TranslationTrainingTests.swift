@@ -56,8 +56,9 @@ final class TranslationTrainingTests: XCTestCase {
         for file in ["translation.svg", "tagging.svg"] {
             let svg = try String(contentsOfFile: folder.path(file), encoding: .utf8)
             let elements = try XCTUnwrap(XMLElements.parse(svg), file)
-            XCTAssertEqual(elements.filter { $0.name == "polyline" }.count, 2, file)
-            XCTAssertEqual(elements.filter { $0.name == "title" }.map { $0.text.prefix(17) }, ["epoch 1: ‖g‖ medi", "epoch 2: ‖g‖ medi"], file)
+            XCTAssertEqual(elements.filter { $0.name == "polyline" }.count, 4, file)
+            XCTAssertEqual(elements.filter { $0.name == "title" }.map { $0.text.prefix(17) },
+                           ["epoch 1", "epoch 2", "epoch 1: ‖g‖ medi", "epoch 2: ‖g‖ medi"], file)
         }
     }
 

@@ -53,6 +53,33 @@ public struct TrainingRun: Sendable {
         return [.init(role: "recipe", path: recipe, sha256: try SHA256.hexDigest(ofFile: recipe))]
     }
 
+    /// The `--gradient-report` picture: ‖∂L/∂h‖ of the first recurrent layer by steps before the end,
+    /// a line per epoch; under it the global gradient norm of every batch before clipping, a line
+    /// per epoch, with the clipping bound. Series of fewer than two points are left out.
+    static func gradientReport(recurrent: [GradientFlowPicture.Series], global: [GradientFlowPicture.Series],
+                               clipNorm: Double?) -> String {
+        var charts: [GradientFlowPicture] = []
+        let reaching = recurrent.filter { $0.norms.count >= 2 }
+        if !reaching.isEmpty {
+            var picture = GradientFlowPicture(series: reaching, title: "‖∂L/∂h‖ of the first recurrent layer")
+            picture.axisLabel = "steps before the end of the sequence (mean over each epoch's batches)"
+            picture.countsFromTheEnd = true
+            charts.append(picture)
+        }
+        let batches = global.filter { $0.norms.count >= 2 }
+        if !batches.isEmpty {
+            var picture = GradientFlowPicture(series: batches, title: "‖g‖, the gradient's global norm, before clipping")
+            picture.axisLabel = "batch of the epoch"
+            picture.verticalLabel = "‖g‖"
+            picture.ratioInLegend = false
+            picture.bound = clipNorm
+            picture.boundLabel = clipNorm.map { "clipped to \(SVG.number($0, 1)) above this line" } ?? ""
+            charts.append(picture)
+        }
+        let clipping = clipNorm.map { "gradients clipped at norm \($0)" } ?? "no clipping"
+        return GradientFlowPicture.stacked(charts, title: "Gradients in training (\(clipping))")
+    }
+
     /// Runs the trainer on `model`, writing it to `outputPath` whenever the dev score improves,
     /// with the provenance of `data` and `settings` and of the improving epoch; with `epochPath`,
     /// also after every epoch to `epochPath(epoch)`. `mixture` weights the corpora `train` is
@@ -80,18 +107,15 @@ public struct TrainingRun: Sendable {
         let (output, dtype) = (outputPath, saveDType)
         trainer.onImprovement = { try model.write(to: output, provenance: record($0, $1), dtype: dtype) }
         if let gradientReportPath {
-            var series: [GradientFlowPicture.Series] = []
+            var recurrent: [GradientFlowPicture.Series] = [], global: [GradientFlowPicture.Series] = []
             let clipNorm = options.clipNorm
             trainer.onGradientReport = { gradients in
-                series.append(.init(label: "epoch \(gradients.epoch): " + gradients.summary(clipNorm: clipNorm),
-                                    norms: Array(gradients.recurrentNorms.prefix(Self.gradientReportSteps).reversed())))
-                let drawn = series.filter { $0.norms.count >= 2 }
-                guard !drawn.isEmpty else { return }
-                let clipping = clipNorm.map { "gradients clipped at norm \($0)" } ?? "no clipping"
-                var picture = GradientFlowPicture(series: drawn, title: "‖∂L/∂h‖ in training, first layer (\(clipping))")
-                picture.axisLabel = "steps before the end of the sequence (mean over each epoch's batches)"
-                picture.countsFromTheEnd = true
-                try AtomicFile.write(Array(picture.svg().utf8), to: gradientReportPath)
+                recurrent.append(.init(label: "epoch \(gradients.epoch)",
+                                       norms: Array(gradients.recurrentNorms.prefix(Self.gradientReportSteps).reversed())))
+                global.append(.init(label: "epoch \(gradients.epoch): " + gradients.summary(clipNorm: clipNorm),
+                                    norms: gradients.gradientNorms))
+                try AtomicFile.write(Array(Self.gradientReport(recurrent: recurrent, global: global, clipNorm: clipNorm).utf8),
+                                     to: gradientReportPath)
             }
         }
         if let epochPath {
