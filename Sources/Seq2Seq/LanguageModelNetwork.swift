@@ -88,25 +88,10 @@ public final class LanguageModelNetwork<Scalar: TensorScalar>: ParameterOwner, G
     public func accumulateGradients(
         ids: [Int], targets: [Int], lengths: [Int], windowLength: Int
     ) -> (lossSum: Double, count: Int) {
-        let B = lengths.count
-        precondition(ids.count == targets.count && ids.count % B == 0, "ids and targets must both be T·B")
         let count = targets.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
         guard count > 0 else { return (0, 0) }
-        let crossEntropy = SoftmaxCrossEntropy(reduction: .sum, ignoredTarget: -1)
-        let scale = 1 / Scalar(count)
-        var state: State?
-        var lossSum = 0.0
-        for window in TruncatedBPTT(windowLength: windowLength).windows(lengths: lengths) {
-            let rows = (window.steps.lowerBound * B)..<(window.steps.upperBound * B)
-            let (logits, finalState, cache) = forward(ids: Array(ids[rows]), lengths: window.lengths, state: state,
-                                                      training: true)
-            var (loss, gradient) = crossEntropy(logits: logits, targets: Array(targets[rows]))
-            for i in 0..<gradient.count { gradient.storage[i] *= scale }
-            backward(logitsGradient: gradient, cache: cache)
-            lossSum += Double(loss)
-            state = finalState
-        }
-        return (lossSum, count)
+        return (crossEntropySum(ids: ids, targets: targets, lengths: lengths, windowLength: windowLength,
+                                backwardScale: 1 / Scalar(count)), count)
     }
 
     /// The summed cross-entropy of `targets` (−1 on padded steps) read in windows of
@@ -114,6 +99,13 @@ public final class LanguageModelNetwork<Scalar: TensorScalar>: ParameterOwner, G
     /// `accumulateGradients`, in inference mode, and what perplexity is made of. The windows bound
     /// the logits held at once to windowLength·B rows, and change nothing else.
     public func crossEntropySum(ids: [Int], targets: [Int], lengths: [Int], windowLength: Int) -> Double {
+        crossEntropySum(ids: ids, targets: targets, lengths: lengths, windowLength: windowLength, backwardScale: nil)
+    }
+
+    /// The windows' loop both share: forward in each window from the last one's final state; with a
+    /// `backwardScale`, in training mode, and backward from backwardScale · ∂(summed loss)/∂logits.
+    private func crossEntropySum(ids: [Int], targets: [Int], lengths: [Int], windowLength: Int,
+                                 backwardScale: Scalar?) -> Double {
         let B = lengths.count
         precondition(ids.count == targets.count && ids.count % B == 0, "ids and targets must both be T·B")
         let crossEntropy = SoftmaxCrossEntropy(reduction: .sum, ignoredTarget: -1)
@@ -121,9 +113,14 @@ public final class LanguageModelNetwork<Scalar: TensorScalar>: ParameterOwner, G
         var lossSum = 0.0
         for window in TruncatedBPTT(windowLength: windowLength).windows(lengths: lengths) {
             let rows = (window.steps.lowerBound * B)..<(window.steps.upperBound * B)
-            let (logits, finalState, _) = forward(ids: Array(ids[rows]), lengths: window.lengths, state: state,
-                                                  training: false)
-            lossSum += Double(crossEntropy(logits: logits, targets: Array(targets[rows])).loss)
+            let (logits, finalState, cache) = forward(ids: Array(ids[rows]), lengths: window.lengths, state: state,
+                                                      training: backwardScale != nil)
+            var (loss, gradient) = crossEntropy(logits: logits, targets: Array(targets[rows]))
+            if let backwardScale {
+                for i in 0..<gradient.count { gradient.storage[i] *= backwardScale }
+                backward(logitsGradient: gradient, cache: cache)
+            }
+            lossSum += Double(loss)
             state = finalState
         }
         return lossSum

@@ -98,7 +98,7 @@ public final class LanguageModel: TaskModel {
     public func complete(_ text: String, top: Int) -> [(token: String, probability: Double)] {
         let (probabilities, state) = nextTokenProbabilities(after: promptIDs(text))
         if configuration.subword != nil { return completeWords(probabilities, state: state, top: top) }
-        return Self.ranked(drawable(probabilities)).prefix(top).map { (vocabulary.token(at: $0.id), $0.probability) }
+        return TokenSampler.ranked(drawable(probabilities)).prefix(top).map { (vocabulary.token(at: $0.id), $0.probability) }
     }
 
     /// `probabilities` with the tokens that are never proposed (`<pad>`, `<s>`, `<unk>`) and a damaged
@@ -107,12 +107,6 @@ public final class LanguageModel: TaskModel {
         var probabilities = probabilities.map { $0.isFinite ? $0 : 0 }
         for id in [Vocabulary.paddingID, Vocabulary.startID, Vocabulary.unknownID] { probabilities[id] = 0 }
         return probabilities
-    }
-
-    /// Token ids by decreasing probability, ties by id.
-    static func ranked(_ probabilities: [Double]) -> [(id: Int, probability: Double)] {
-        probabilities.enumerated().map { (id: $0.offset, probability: $0.element) }
-            .sorted { $0.probability != $1.probability ? $0.probability > $1.probability : $0.id < $1.id }
     }
 
     static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {

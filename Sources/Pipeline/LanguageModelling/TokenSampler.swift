@@ -31,11 +31,17 @@ public struct TokenSampler: Sendable {
         return nil
     }
 
-    /// The tokens that may be drawn, most probable first, with their renormalised probabilities.
-    public func candidates(_ probabilities: [Double]) -> [(id: Int, probability: Double)] {
-        var ranked = probabilities.enumerated().filter { $0.element > 0 && $0.element.isFinite }
+    /// The ids of positive, finite probabilities, most probable first (ties by id): what `complete`
+    /// lists and sampling draws from.
+    public static func ranked(_ probabilities: [Double]) -> [(id: Int, probability: Double)] {
+        probabilities.enumerated().filter { $0.element > 0 && $0.element.isFinite }
             .sorted { $0.element != $1.element ? $0.element > $1.element : $0.offset < $1.offset }
             .map { (id: $0.offset, probability: $0.element) }
+    }
+
+    /// The tokens that may be drawn, most probable first, with their renormalised probabilities.
+    public func candidates(_ probabilities: [Double]) -> [(id: Int, probability: Double)] {
+        var ranked = Self.ranked(probabilities)
         guard let best = ranked.first else { return [] }
         if temperature == 0 { return [(best.id, 1)] }
         if temperature != 1 {   // p^(1/T), relative to the largest, so nothing overflows
