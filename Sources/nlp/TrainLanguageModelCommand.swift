@@ -15,10 +15,10 @@ struct TrainLanguageModelCommand: TrainTaskCommand {
             the tokens are subword pieces (N merges learned on the training text) rather than words, \
             so no word is out of the vocabulary. Sequences longer than --bptt tokens are trained by \
             truncated backpropagation through time: windows of --bptt steps, the state carried from \
-            one to the next, the gradient stopped between them. Early stopping and model selection watch dev perplexity. The network: \
-            embedding, a stack of recurrent layers (--cell, --layers, --hidden), dropout, and an \
-            output layer that shares the embedding's weights (--tied, on by default; it needs \
-            --hidden equal to --embedding-dim).
+            one to the next, the gradient stopped between them. Early stopping and model selection \
+            watch dev perplexity. The network: embedding, a stack of recurrent layers (--cell, \
+            --layers, --hidden), dropout, and an output layer that shares the embedding's weights \
+            (--tied, on by default; it needs --hidden equal to --embedding-dim).
 
             Example:
               $ nlp train lm --train english.txt --dev english.dev.txt -o lm.safetensors

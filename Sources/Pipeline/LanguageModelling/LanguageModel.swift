@@ -181,10 +181,10 @@ public final class LanguageModel: TaskModel {
     /// token and each line's `</s>`), read line by line or as a stream as the model was trained. A
     /// model that gives every token 1/V has perplexity V.
     public func perplexity(of texts: [String]) -> Perplexity {
-        var perplexity = perplexity(examples(tokens: texts.map(configuration.tokens(of:))))
-        if configuration.subword != nil {
-            perplexity.words = texts.reduce(0) { $0 + configuration.tokenize($1).count + 1 }
-        }
+        guard let subword = configuration.subword else { return perplexity(examples(tokens: texts.map(configuration.tokenize.callAsFunction))) }
+        let words = texts.map(subword.words(of:))   // tokenized once: segmented for the pieces, counted for per word
+        var perplexity = perplexity(examples(tokens: words.map { $0.flatMap(subword.encoding.segment) }))
+        perplexity.words = words.reduce(0) { $0 + $1.count + 1 }
         return perplexity
     }
 

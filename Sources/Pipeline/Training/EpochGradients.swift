@@ -3,7 +3,7 @@ public struct EpochGradients: Sendable {
     public var epoch: Int
     /// Mean ‖∂L/∂h‖ of the first recurrent layer by steps before the end of the sequences: entry d
     /// over the batches that reach d steps back (`TrainableModel.recurrentGradientNorms`).
-    public var recurrentNorms: [Double] = []
+    public var recurrentNorms: [Double] { zip(recurrentSums, recurrentCounts).map { $0 / Double($1) } }
     /// ‖g‖, the global L2 norm of the parameters' gradient, of each batch before clipping.
     public var gradientNorms: [Double] = []
     /// Batches run since the epoch began (or since resuming it).
@@ -25,7 +25,6 @@ public struct EpochGradients: Sendable {
             recurrentSums[d] += norm
             recurrentCounts[d] += 1
         }
-        recurrentNorms = zip(recurrentSums, recurrentCounts).map { $0 / Double($1) }
     }
 
     private var recurrentSums: [Double] = []

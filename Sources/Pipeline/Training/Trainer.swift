@@ -110,6 +110,12 @@ public final class Trainer<Model: TrainableModel> {
             lastCheckpoint = Date()
         }
 
+        /// When the run is over: finished, or diverged (resuming would diverge again, and other
+        /// options cannot resume the checkpoint, so it goes and does not refuse the retry).
+        func removeCheckpoint() {
+            if let checkpointPath { try? FileManager.default.removeItem(atPath: checkpointPath) }
+        }
+
         while !state.finished && state.epoch <= options.epochs {
             let sample = mixture.map { $0.indices(seed: options.seed, epoch: state.epoch) } ?? Array(train.indices)
             let batches = BatchPlan.batches(lengths: sample.map { lengths[$0] }, batchSize: options.batchSize,
@@ -122,8 +128,7 @@ public final class Trainer<Model: TrainableModel> {
                 for parameter in parameters { parameter.zeroGradient() }
                 let (lossSum, count) = model.trainingStep(batch)
                 guard lossSum.isFinite else {
-                    // Resuming would diverge again, and other options cannot resume it: it goes.
-                    if let checkpointPath { try? FileManager.default.removeItem(atPath: checkpointPath) }
+                    removeCheckpoint()
                     gradients.diverged = true
                     try onGradientReport?(gradients)
                     throw TrainingError.diverged(epoch: state.epoch, batch: state.nextBatch + 1,
@@ -155,7 +160,7 @@ public final class Trainer<Model: TrainableModel> {
 
             let evaluation = model.evaluate(dev)
             guard evaluation.metric.isFinite else {
-                if let checkpointPath { try? FileManager.default.removeItem(atPath: checkpointPath) }
+                removeCheckpoint()
                 throw TrainingError.devScoreNotFinite(epoch: state.epoch, summary: evaluation.summary,
                                                       learningRate: optimizer.learningRate,
                                                       bestEpoch: state.best == nil ? nil : state.bestEpoch)
@@ -193,7 +198,7 @@ public final class Trainer<Model: TrainableModel> {
             try saveCheckpoint()
         }
         state.finished = true
-        if let checkpointPath { try? FileManager.default.removeItem(atPath: checkpointPath) }
+        removeCheckpoint()
         return Result(best: state.best!, bestEpoch: state.bestEpoch, epochsRun: state.history.count,
                       stoppedEarly: state.stoppedEarly)
     }
